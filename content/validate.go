@@ -1,0 +1,336 @@
+package content
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Length limits, in characters. They come from where the text is shown: a Telegram quiz-poll
+// explanation holds 200 characters and a Discord button label 80.
+const (
+	maxSummary = 200
+	maxClue    = 200
+	maxTip     = 280
+	maxLabel   = 60
+)
+
+var (
+	idPattern       = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
+	traitKeyPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+)
+
+var (
+	validKinds    = []Kind{KindLibrary, KindFramework, KindTool, KindConcept}
+	validStatuses = []Status{StatusActive, StatusMaintenance, StatusUnmaintained, StatusDiscontinued, StatusSuperseded}
+)
+
+func (l *loader) validate() {
+	topicIDs := map[string]bool{}
+	for _, t := range l.topics {
+		if !idPattern.MatchString(t.ID) {
+			l.addf(t.file, t.line, "topic id %q must be lowercase letters, digits and dashes", t.ID)
+		}
+		topicIDs[t.ID] = true
+		if t.Name.EN == "" || t.Name.ZH == "" {
+			l.addf(t.file, t.line, "topic %q: name needs both en and zh", t.ID)
+		}
+	}
+	ids := map[string]bool{}
+	for _, e := range l.entries {
+		ids[e.ID] = true
+	}
+	owner := map[string]string{} // normalised name or alias -> entry id
+	for _, e := range l.entries {
+		v := entryCheck{l: l, e: e}
+		v.check(topicIDs, ids)
+		v.checkNames(owner, false)
+	}
+	// Aliases after every id and name, so an alias that clashes is reported at the alias.
+	for _, e := range l.entries {
+		entryCheck{l: l, e: e}.checkNames(owner, true)
+	}
+	for _, t := range l.topics {
+		n := 0
+		for _, e := range l.entries {
+			if e.InTopic(t.ID) {
+				n++
+			}
+		}
+		if n == 0 && len(l.entries) > 0 {
+			l.addf(t.file, t.line, "topic %q has no entries", t.ID)
+		}
+	}
+}
+
+// entryCheck validates one entry, reporting each problem at the line of the offending field.
+type entryCheck struct {
+	l *loader
+	e loadedEntry
+}
+
+func (v entryCheck) addf(field, format string, args ...any) {
+	v.l.addf(v.e.file, lineOf(v.e.node, field), format, args...)
+}
+
+func (v entryCheck) check(topics, ids map[string]bool) {
+	e := v.e
+	if !idPattern.MatchString(e.ID) {
+		v.addf("id", "id %q must be the lowercase PyPI name (letters, digits, '.', '_', '-')", e.ID)
+	}
+	if strings.TrimSpace(e.Name) == "" {
+		v.addf("name", "name is missing")
+	}
+	if !slices.Contains(validKinds, e.Kind) {
+		v.addf("kind", "kind %q is not one of %v", e.Kind, validKinds)
+	}
+	if !slices.Contains(validStatuses, e.Status) {
+		v.addf("status", "status %q is not one of %v", e.Status, validStatuses)
+	}
+	if e.Status == StatusSuperseded && len(e.SupersededBy) == 0 {
+		v.addf("status", "a superseded entry needs superseded_by")
+	}
+	if e.Status != StatusActive {
+		v.text("status_note", e.StatusNote, 0)
+	}
+	if len(e.Topics) == 0 {
+		v.addf("topics", "topics is empty")
+	}
+	for i, t := range e.Topics {
+		if !topics[t] {
+			v.addf(fmt.Sprintf("topics.%d", i), "unknown topic %q", t)
+		}
+	}
+	for i, r := range e.Related {
+		if !ids[r] {
+			v.addf(fmt.Sprintf("related.%d", i), "related entry %q does not exist", r)
+		} else if r == e.ID {
+			v.addf(fmt.Sprintf("related.%d", i), "an entry cannot be related to itself")
+		}
+	}
+	for i, r := range e.SupersededBy {
+		if !ids[r] {
+			v.addf(fmt.Sprintf("superseded_by.%d", i), "superseded_by entry %q does not exist", r)
+		}
+	}
+	v.link("links.docs", e.Links.Docs, true)
+	v.link("links.pypi", e.Links.PyPI, e.Kind != KindConcept && e.Kind != KindTool)
+	v.link("links.source", e.Links.Source, false)
+	if e.Links.PyPI != "" && !strings.HasPrefix(e.Links.PyPI, "https://pypi.org/project/") {
+		v.addf("links.pypi", "links.pypi should be https://pypi.org/project/<name>/")
+	}
+
+	v.text("summary", e.Summary, maxSummary)
+	v.text("details", e.Details, 0)
+	v.text("pick_when", e.PickWhen, 0)
+	if !e.Correction.IsZero() {
+		v.text("correction", e.Correction, 0)
+	}
+	v.lists("uses", e.Uses)
+	v.lists("features", e.Features)
+	if len(e.Tips) == 0 {
+		v.addf("tips", "at least one tip is needed (the daily tip draws from them)")
+	}
+	for i, t := range e.Tips {
+		v.text(fmt.Sprintf("tips.%d", i), t, maxTip)
+	}
+	v.quiz()
+}
+
+func (v entryCheck) quiz() {
+	q := v.e.Quiz
+	v.text("quiz.clue", q.Clue, maxClue)
+	v.text("quiz.purpose", q.Purpose, maxLabel)
+	for _, lang := range []Lang{English, Chinese} {
+		if name := v.namedIn(q.Clue.In(lang)); name != "" {
+			v.addf("quiz.clue."+string(lang), "clue gives the answer away: it contains %q", name)
+		}
+	}
+	for _, k := range FactKeys {
+		if k == FactYear {
+			continue
+		}
+		if t, ok := q.Facts.Get(k); ok {
+			v.text("quiz.facts."+string(k), t, maxLabel)
+		}
+	}
+	if y := q.Facts.Year; y != 0 && (y < 1950 || y > 2100) {
+		v.addf("quiz.facts.year", "year %d is not a plausible release year", y)
+	}
+	seen := map[string]bool{}
+	for i, t := range q.Traits {
+		at := fmt.Sprintf("quiz.traits.%d", i)
+		if !traitKeyPattern.MatchString(t.Key) {
+			v.addf(at, "trait key %q must be lowercase letters, digits and dashes", t.Key)
+		}
+		if seen[t.Key] {
+			v.addf(at, "trait key %q appears twice", t.Key)
+		}
+		seen[t.Key] = true
+		v.text(at, t.Text, maxSummary)
+	}
+	seen = map[string]bool{}
+	for i, qu := range q.Questions {
+		at := fmt.Sprintf("quiz.questions.%d", i)
+		if !traitKeyPattern.MatchString(qu.Key) {
+			v.addf(at, "question key %q must be lowercase letters, digits and dashes", qu.Key)
+		}
+		if seen[qu.Key] {
+			v.addf(at, "question key %q appears twice", qu.Key)
+		}
+		seen[qu.Key] = true
+		v.text(at+".q", qu.Q, 0)
+		v.text(at+".answer", qu.Answer, maxLabel)
+		v.text(at+".explain", qu.Explain, maxSummary)
+		if len(qu.Wrong) == 0 || len(qu.Wrong) > 3 {
+			v.addf(at+".wrong", "a question needs one to three wrong answers, has %d", len(qu.Wrong))
+		}
+		for j, w := range qu.Wrong {
+			v.text(fmt.Sprintf("%s.wrong.%d", at, j), w, maxLabel)
+			for _, lang := range []Lang{English, Chinese} {
+				if strings.EqualFold(w.In(lang), qu.Answer.In(lang)) {
+					v.addf(fmt.Sprintf("%s.wrong.%d", at, j), "wrong answer equals the right answer (%s)", lang)
+				}
+			}
+		}
+	}
+}
+
+// namedIn returns the name, id or alias of the entry that s mentions, or "".
+func (v entryCheck) namedIn(s string) string {
+	e := v.e
+	names := append([]string{e.ID, e.Name, e.NameZH, stripParens(e.Name)}, e.Aliases...)
+	lower := strings.ToLower(s)
+	for _, n := range names {
+		n = strings.ToLower(strings.TrimSpace(n))
+		if n == "" {
+			continue
+		}
+		if containsWord(lower, n) {
+			return n
+		}
+	}
+	return ""
+}
+
+func stripParens(s string) string {
+	if i := strings.IndexAny(s, "(（"); i > 0 {
+		return strings.TrimSpace(s[:i])
+	}
+	return s
+}
+
+// containsWord reports whether word occurs in s without letters or digits glued to either side, so the
+// alias "pd" is found in "pd.read_csv" but not in "updated".
+func containsWord(s, word string) bool {
+	for from := 0; ; {
+		i := strings.Index(s[from:], word)
+		if i < 0 {
+			return false
+		}
+		i += from
+		before, _ := utf8.DecodeLastRuneInString(s[:i])
+		after, _ := utf8.DecodeRuneInString(s[i+len(word):])
+		if !isWordRune(before) && !isWordRune(after) || isHan(firstRune(word)) {
+			return true
+		}
+		from = i + 1
+	}
+}
+
+func isWordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r)) && !isHan(r)
+}
+
+func firstRune(s string) rune {
+	r, _ := utf8.DecodeRuneInString(s)
+	return r
+}
+
+func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
+
+// checkNames claims the entry's ids and names (or, with aliases set, its aliases) in owner,
+// reporting any that another entry already claimed.
+func (v entryCheck) checkNames(owner map[string]string, aliases bool) {
+	e := v.e
+	check := func(field, name string) {
+		k := normalize(name)
+		if k == "" {
+			v.addf(field, "name %q has no letters or digits", name)
+			return
+		}
+		if prev, ok := owner[k]; ok && prev != e.ID {
+			v.addf(field, "%q already names entry %q", name, prev)
+			return
+		}
+		owner[k] = e.ID
+	}
+	if aliases {
+		for i, a := range e.Aliases {
+			check(fmt.Sprintf("aliases.%d", i), a)
+		}
+		return
+	}
+	check("id", e.ID)
+	check("name", e.Name)
+	if e.NameZH != "" {
+		check("name_zh", e.NameZH)
+	}
+	if s := stripParens(e.Name); s != e.Name {
+		check("name", s)
+	}
+}
+
+func (v entryCheck) text(field string, t Text, max int) {
+	for _, lang := range []Lang{English, Chinese} {
+		s := t.EN
+		if lang == Chinese {
+			s = t.ZH
+		}
+		at := field + "." + string(lang)
+		switch {
+		case strings.TrimSpace(s) == "":
+			v.addf(at, "%s is missing", at)
+		case max > 0 && utf8.RuneCountInString(s) > max:
+			v.addf(at, "%s is %d characters, at most %d allowed", at, utf8.RuneCountInString(s), max)
+		case strings.Count(s, "`")%2 != 0:
+			v.addf(at, "%s has an unclosed ` code span", at)
+		}
+	}
+}
+
+func (v entryCheck) lists(field string, l Lists) {
+	if len(l.EN) == 0 {
+		v.addf(field+".en", "%s.en is empty", field)
+	}
+	if len(l.ZH) == 0 {
+		v.addf(field+".zh", "%s.zh is empty", field)
+	}
+	for i, s := range l.EN {
+		if strings.TrimSpace(s) == "" {
+			v.addf(fmt.Sprintf("%s.en.%d", field, i), "empty item")
+		}
+	}
+	for i, s := range l.ZH {
+		if strings.TrimSpace(s) == "" {
+			v.addf(fmt.Sprintf("%s.zh.%d", field, i), "empty item")
+		}
+	}
+}
+
+func (v entryCheck) link(field, raw string, required bool) {
+	if raw == "" {
+		if required {
+			v.addf(field, "%s is missing", field)
+		}
+		return
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Scheme != "https" || u.Host == "" || strings.ContainsAny(raw, " \t") {
+		v.addf(field, "%s %q is not a well-formed https URL", field, raw)
+	}
+}
