@@ -3,6 +3,7 @@ package content
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // KB is a loaded, validated and indexed knowledge base. It is read-only after Load and safe for
@@ -12,8 +13,8 @@ type KB struct {
 	entries []*Entry // sorted by id
 	byID    map[string]*Entry
 	names   *nameIndex
-	topicNm *nameIndex // topic names, ids and aliases
-	search  *searchIndex
+	topicNm *nameIndex          // topic names, ids and aliases
+	search  func() *searchIndex // built in the background; the first search waits for it
 }
 
 func newKB(topics []loadedTopic, entries []loadedEntry) *KB {
@@ -27,6 +28,11 @@ func newKB(topics []loadedTopic, entries []loadedEntry) *KB {
 	}
 	slices.SortFunc(kb.entries, func(a, b *Entry) int { return strings.Compare(a.ID, b.ID) })
 
+	// Lookups are what users send most, so Load returns once the name index is built; the search
+	// index builds alongside and /find waits for it only if it comes before the index is done.
+	done := make(chan *searchIndex, 1)
+	go func() { done <- newSearchIndex(kb.entries) }()
+	kb.search = sync.OnceValue(func() *searchIndex { return <-done })
 	names := make([][]string, len(kb.entries))
 	for i, e := range kb.entries {
 		names[i] = entryNames(e)
@@ -37,7 +43,6 @@ func newKB(topics []loadedTopic, entries []loadedEntry) *KB {
 		tnames[i] = append([]string{t.ID, t.Name.EN, t.Name.ZH}, t.Aliases...)
 	}
 	kb.topicNm = newNameIndex(tnames)
-	kb.search = newSearchIndex(kb.entries)
 	return kb
 }
 

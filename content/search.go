@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Hit is one search result: the entry and the phrase from it that matched best, in the searcher's
@@ -95,7 +96,7 @@ func newSearchIndex(entries []*Entry) *searchIndex {
 // match a description of a need ("scraping", "a library for plotting", "画图"), best first, at most
 // limit of them. Entries scoring far below the best are dropped rather than padded in.
 func (kb *KB) Search(query string, lang Lang, limit int) []Hit {
-	return kb.search.search(query, lang, limit)
+	return kb.search().search(query, lang, limit)
 }
 
 func (ix *searchIndex) search(query string, lang Lang, limit int) []Hit {
@@ -199,62 +200,90 @@ var zhFillers = []string{
 // terms splits text into search terms: stemmed English words without stopwords, and overlapping
 // character pairs for Chinese (which has no spaces), with single characters only for one-character runs.
 // A query also loses its Chinese question words ("有什么库可以画图" → "画图"); indexed text keeps them,
-// since its pairs that span a question word simply never match.
+// since its pairs that span a question word simply never match. Terms are substrings of the
+// lowercased text wherever possible, so indexing thousands of phrases allocates little.
 func terms(text string, query bool) []string {
-	text = strings.ToLower(text)
-	var out []string
-	var word []rune
-	var han []rune
-	flushWord := func() {
-		if len(word) > 0 {
-			w := stem(string(word))
-			if len(w) > 1 && !stopwords[w] {
+	out := make([]string, 0, len(text)/4)
+	wordStart, hanStart := -1, -1
+	flushWord := func(end int) {
+		if wordStart >= 0 {
+			w := text[wordStart:end]
+			if strings.IndexFunc(w, func(r rune) bool { return unicode.IsUpper(r) || r >= 0x80 }) >= 0 {
+				w = foldWidth(strings.ToLower(w))
+			}
+			if w = stem(w); len(w) > 1 && !stopwords[w] {
 				out = append(out, w)
 			}
-			word = word[:0]
+			wordStart = -1
 		}
 	}
-	flushHan := func() {
-		if len(han) == 0 {
+	flushHan := func(end int) {
+		if hanStart < 0 {
 			return
 		}
-		s := string(han)
+		run := text[hanStart:end]
+		hanStart = -1
 		if query {
 			for _, f := range zhFillers {
-				s = strings.ReplaceAll(s, f, " ")
+				run = strings.ReplaceAll(run, f, " ")
 			}
 		}
-		for _, run := range strings.Fields(s) {
-			rs := []rune(run)
-			if len(rs) == 1 {
-				out = append(out, run)
-				continue
-			}
-			for i := 0; i+1 < len(rs); i++ {
-				out = append(out, string(rs[i:i+2]))
-			}
+		for _, part := range strings.Fields(run) {
+			out = appendPairs(out, part)
 		}
-		han = han[:0]
 	}
-	for _, r := range text {
-		if r >= 0xFF01 && r <= 0xFF5E {
-			r -= 0xFEE0
-		}
+	for i, r := range text {
 		switch {
 		case isHan(r):
-			flushWord()
-			han = append(han, r)
+			flushWord(i)
+			if hanStart < 0 {
+				hanStart = i
+			}
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			flushHan()
-			word = append(word, r)
+			flushHan(i)
+			if wordStart < 0 {
+				wordStart = i
+			}
 		default:
-			flushWord()
-			flushHan()
+			flushWord(i)
+			flushHan(i)
 		}
 	}
-	flushWord()
-	flushHan()
+	flushWord(len(text))
+	flushHan(len(text))
 	return out
+}
+
+// appendPairs appends the overlapping two-character substrings of a run of Chinese characters, or the
+// run itself when it is a single character.
+func appendPairs(out []string, run string) []string {
+	first, size := utf8.DecodeRuneInString(run)
+	if first == utf8.RuneError || size == len(run) {
+		return append(out, run)
+	}
+	for i := 0; i < len(run); {
+		_, a := utf8.DecodeRuneInString(run[i:])
+		if i+a >= len(run) {
+			break
+		}
+		_, b := utf8.DecodeRuneInString(run[i+a:])
+		out = append(out, run[i:i+a+b])
+		i += a
+	}
+	return out
+}
+
+// foldWidth maps full-width ASCII (common from Chinese keyboards) to ASCII, copying only when needed.
+func foldWidth(s string) string {
+	if !strings.ContainsFunc(s, func(r rune) bool { return r >= 0xFF01 && r <= 0xFF5E }) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= 0xFF01 && r <= 0xFF5E {
+			return r - 0xFEE0
+		}
+		return r
+	}, s)
 }
 
 // stem strips common English endings so that "plotting", "plots" and "plot", or "scraping" and
@@ -263,7 +292,9 @@ func stem(w string) string {
 	if len(w) <= 3 {
 		return w
 	}
-	w = strings.Replace(w, "isation", "ization", 1)
+	if strings.Contains(w, "isation") {
+		w = strings.Replace(w, "isation", "ization", 1)
+	}
 	if strings.HasSuffix(w, "ise") {
 		w = w[:len(w)-3] + "ize"
 	}
