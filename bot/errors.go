@@ -1,0 +1,59 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrorCode classifies what went wrong from the user's point of view, which decides the reply.
+type ErrorCode int
+
+// Error codes.
+const (
+	// EInternal is a fault of ours: the user gets an apology and the log gets the details.
+	EInternal ErrorCode = iota
+	// EInvalid is bad input: the user gets told what to type instead, and nothing changes.
+	EInvalid
+	// EUnavailable is a dependency that is down or slow: the user is asked to try again soon.
+	EUnavailable
+)
+
+// Error is the application error handlers return for anything the user should be told about.
+// Key and Args select a message from the catalogue, so the same error reads well in both languages.
+type Error struct {
+	Code ErrorCode
+	Key  msgID
+	Args []any
+	Err  error // the underlying cause, logged for EInternal and EUnavailable
+}
+
+func (e *Error) Error() string {
+	msg := fmt.Sprintf(string(e.Key)+" %v", e.Args)
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// invalid reports bad user input with a catalogue message.
+func invalid(key msgID, args ...any) error { return &Error{Code: EInvalid, Key: key, Args: args} }
+
+// replyForError is the single place errors become replies.
+func (b *Bot) replyForError(req *Request, err error) Reply {
+	var e *Error
+	if !errors.As(err, &e) {
+		e = &Error{Code: EInternal, Err: err}
+	}
+	switch e.Code {
+	case EInvalid:
+		return Reply{Text: Text(T(req.Lang, e.Key, e.Args...)), Private: true}
+	case EUnavailable:
+		b.log.Warn("dependency unavailable", "user", req.UserKey(), "command", req.Command, "err", e.Err)
+		return Reply{Text: Text(T(req.Lang, msgUnavailable)), Private: true}
+	default:
+		b.log.Error("internal error", "user", req.UserKey(), "command", req.Command, "text", req.Text, "err", err)
+		return Reply{Text: Text(T(req.Lang, msgInternal)), Private: true}
+	}
+}

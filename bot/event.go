@@ -1,0 +1,90 @@
+// Package bot is Pybrarian's platform-neutral core. Adapters (Telegram, Discord, the terminal) turn
+// what their platform delivers into an Event, pass it to Bot.Handle, and render the Replies it
+// returns; nothing in this package knows which platform it is talking to.
+package bot
+
+// ChatKind distinguishes one-to-one chats from groups, which changes how chatty the bot may be: in a
+// group it answers only what is clearly meant for it.
+type ChatKind int
+
+// Chat kinds.
+const (
+	Private ChatKind = iota
+	Group
+)
+
+// Event is one thing a user did: sent a message or pressed one of the bot's choices. It is the whole
+// inbound contract between an adapter and the core.
+type Event struct {
+	// Platform is a short stable name ("telegram", "discord", "console"); with UserID and ChatID it
+	// forms the keys progress is stored under, so it must never change for a platform.
+	Platform string
+	ChatID   string
+	UserID   string
+	UserName string
+	// Locale is the user's language tag as the platform reports it ("zh-CN", "en-US", "").
+	Locale string
+	Chat   ChatKind
+	// Addressed is true when the message was clearly meant for the bot in a group (a mention, a
+	// reply to the bot, a command addressed to it). Private chats are always addressed.
+	Addressed bool
+	// Text is the message text. Empty when the event is a pressed choice.
+	Text string
+	// Choice is the Data of the Choice the user pressed, exactly as the core issued it.
+	Choice string
+}
+
+// addressed reports whether the bot should answer even when it has nothing useful to say.
+func (e Event) addressed() bool { return e.Chat == Private || e.Addressed }
+
+// UserKey identifies the user across chats on one platform ("telegram:42").
+func (e Event) UserKey() string { return e.Platform + ":" + e.UserID }
+
+// ChatKey identifies the chat on one platform ("telegram:-100123").
+func (e Event) ChatKey() string { return e.Platform + ":" + e.ChatID }
+
+// Reply is one message the bot sends back. Adapters render Text in their own markup, show Choices as
+// buttons (or numbered lines), and honour the hints they can.
+type Reply struct {
+	Text Markup
+	// Choices are the answer options of a quiz question, in order; nothing else goes here.
+	Choices []Choice
+	// Buttons are links or commands shown under the message ("Docs", "Quiz me on this").
+	Buttons []Button
+	// Entry is the id of the knowledge-base entry this reply presents as the answer, or "".
+	Entry string
+	// Edit asks the adapter to replace the message this event answered (a pressed choice's
+	// message) instead of sending a new one, where the platform allows it.
+	Edit bool
+	// Private asks the adapter to show the reply only to the asking user where the platform can
+	// (a Discord ephemeral message, a Telegram callback notice); elsewhere it is sent normally.
+	Private bool
+	// Question carries the quiz question this reply asks, for adapters that render questions
+	// natively (Telegram quiz polls). Nil for every other reply.
+	Question *QuestionInfo
+}
+
+// Choice is one answer option. Data is opaque to adapters: they hand it back in Event.Choice when
+// the option is pressed. It is at most 64 bytes, so it fits Telegram callback data and Discord
+// custom ids.
+type Choice struct {
+	Label string
+	Data  string
+}
+
+// Button is a link (URL set) or a command the adapter sends on the user's behalf (Command set, e.g.
+// "/quiz pandas").
+type Button struct {
+	Label   string
+	URL     string
+	Command string
+}
+
+// QuestionInfo describes a quiz question for native renderings: which choice is right and the
+// explanation to show after answering.
+type QuestionInfo struct {
+	// Token identifies the question; it is what Choice.Data values encode.
+	Token       string
+	Correct     int
+	Explanation string
+}

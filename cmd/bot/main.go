@@ -1,0 +1,133 @@
+// Command bot runs Pybrarian: on Telegram and Discord when their tokens are set, otherwise as a chat
+// in the terminal. Subcommands serve operators: `lint [DIR]` checks knowledge-base files.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/pybrarian/pybrarian/adapters/console"
+	"github.com/pybrarian/pybrarian/bot"
+	"github.com/pybrarian/pybrarian/content"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+}
+
+// run dispatches subcommands and returns the exit code: 0 success, 1 failure, 2 usage error.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "lint":
+			return runLint(args[1:], stdout, stderr)
+		}
+	}
+	m := NewMain(stdin, stdout, stderr, getenv)
+	if err := m.ParseFlags(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "bot:", err)
+		return 2
+	}
+	defer m.Close()
+	if err := m.Run(ctx); err != nil {
+		fmt.Fprintln(stderr, "bot:", err)
+		return 1
+	}
+	return 0
+}
+
+// Main is the program: configuration, the pieces built from it, and their lifetimes. Tests run the
+// real Main with in-memory standard streams.
+type Main struct {
+	Config Config
+
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	log            *slog.Logger
+	closers        []io.Closer
+}
+
+// NewMain returns a Main reading the given streams and environment.
+func NewMain(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *Main {
+	return &Main{Config: DefaultConfig(), stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+}
+
+// ParseFlags reads the environment, then the command line, and validates the result.
+func (m *Main) ParseFlags(args []string) error {
+	m.Config.fromEnv(m.getenv)
+	fs := flag.NewFlagSet("bot", flag.ContinueOnError)
+	fs.SetOutput(m.stderr)
+	m.Config.flags(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(m.stderr, "Usage: bot [flags]\n       bot lint [DIR]\n\nFlags:\n")
+		fs.PrintDefaults()
+		fmt.Fprintf(m.stderr, "\nEnvironment:\n")
+		for _, v := range envVars {
+			fmt.Fprintf(m.stderr, "  %-22s %s\n", v.name, v.help)
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (subcommands: lint)", fs.Arg(0))
+	}
+	return m.Config.Validate()
+}
+
+// Run builds the bot and serves until ctx is cancelled or, in the terminal, until input ends.
+func (m *Main) Run(ctx context.Context) error {
+	m.log = newLogger(m.stderr, m.Config.LogLevel)
+	kb, err := loadContent(m.Config.ContentDir)
+	if err != nil {
+		return err
+	}
+	core, err := bot.New(bot.Config{Content: kb, Logger: m.log})
+	if err != nil {
+		return err
+	}
+	c := &console.Console{
+		In: m.stdin, Out: m.stdout, Handler: core,
+		JSON: m.Config.JSON, UserID: m.Config.User, Locale: m.Config.Locale,
+	}
+	return c.Run(ctx)
+}
+
+// Close releases what Run opened.
+func (m *Main) Close() error {
+	var errs []error
+	for i := len(m.closers) - 1; i >= 0; i-- {
+		errs = append(errs, m.closers[i].Close())
+	}
+	m.closers = nil
+	return errors.Join(errs...)
+}
+
+// loadContent loads the embedded knowledge base, overlaid with dir when set.
+func loadContent(dir string) (*content.KB, error) {
+	sources := []content.Source{content.Embedded()}
+	if dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			return nil, fmt.Errorf("BOT_CONTENT_DIR: %w", err)
+		}
+		sources = append(sources, content.Dir(dir))
+	}
+	kb, err := content.Load(sources...)
+	if err != nil {
+		return nil, fmt.Errorf("content has problems (run `bot lint` for the list):\n%w", err)
+	}
+	return kb, nil
+}
