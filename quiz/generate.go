@@ -1,0 +1,327 @@
+package quiz
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pybrarian/pybrarian/content"
+)
+
+// maxDistractors is how many wrong answers a card offers besides "I don't know".
+const maxDistractors = 3
+
+// Problem is a fact the generator could not turn into a sound card, reported by `bot lint`.
+type Problem struct {
+	Entry string // entry id
+	File  string // the entry's source file
+	Msg   string
+}
+
+func (p Problem) String() string { return fmt.Sprintf("%s: %s: %s", p.File, p.Entry, p.Msg) }
+
+// generator builds the cards of one knowledge base.
+type generator struct {
+	kb       *content.KB
+	cards    []*Card
+	problems []Problem
+}
+
+// siblings returns the entries sharing a topic with e, ordered by a hash of (seed, sibling) so the
+// choice of distractors is stable for a given knowledge base yet varies from card to card. Entries
+// of the same kind come first: a framework question is best answered among frameworks.
+func (g *generator) siblings(e *content.Entry, seed string) []*content.Entry {
+	var out []*content.Entry
+	for _, o := range g.kb.Entries() {
+		if o.ID == e.ID {
+			continue
+		}
+		for _, t := range e.Topics {
+			if o.InTopic(t) {
+				out = append(out, o)
+				break
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b *content.Entry) int {
+		ka, kb := a.Kind == e.Kind, b.Kind == e.Kind
+		if ka != kb {
+			if ka {
+				return -1
+			}
+			return 1
+		}
+		ha, hb := mix(seed, a.ID), mix(seed, b.ID)
+		switch {
+		case ha < hb:
+			return -1
+		case ha > hb:
+			return 1
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
+}
+
+// mix hashes strings into a number for stable pseudo-random orders.
+func mix(parts ...string) uint64 {
+	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
+	return binary.BigEndian.Uint64(h[:8])
+}
+
+func hasTrait(e *content.Entry, key string) bool {
+	for _, t := range e.Quiz.Traits {
+		if t.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func sharesTrait(a, b *content.Entry) bool {
+	for _, t := range a.Quiz.Traits {
+		if hasTrait(b, t.Key) {
+			return true
+		}
+	}
+	return false
+}
+
+// sameText reports whether two choices would read the same in either language, which would make a
+// question ambiguous for whoever reads that language.
+func sameText(a, b content.Text) bool {
+	return content.Normalize(a.EN) == content.Normalize(b.EN) || content.Normalize(a.ZH) == content.Normalize(b.ZH)
+}
+
+// choices assembles answer-first choices, dropping candidates that read the same as the answer or
+// as an earlier candidate, and stopping at maxDistractors.
+func choices(answer content.Text, candidates []content.Text) []content.Text {
+	out := []content.Text{answer}
+	for _, c := range candidates {
+		if len(out) > maxDistractors {
+			break
+		}
+		if c.IsZero() || slices.ContainsFunc(out, func(o content.Text) bool { return sameText(o, c) }) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func (g *generator) add(e *content.Entry, kind Kind, key string, prompt content.Text, ch []content.Text, explain content.Text) {
+	if len(ch) < 2 {
+		return // no distinct wrong answer exists among the siblings: no card rather than a bad one
+	}
+	g.cards = append(g.cards, &Card{
+		ID: CardID(e.ID, key, kind), Entry: e.ID, Kind: kind, Key: key,
+		Topics: e.Topics, Prompt: prompt, Choices: ch, Explain: explain,
+	})
+}
+
+func (g *generator) problem(e *content.Entry, format string, args ...any) {
+	g.problems = append(g.problems, Problem{Entry: e.ID, File: e.Source, Msg: fmt.Sprintf(format, args...)})
+}
+
+func names(es []*content.Entry) []content.Text {
+	out := make([]content.Text, len(es))
+	for i, e := range es {
+		out[i] = entryName(e)
+	}
+	return out
+}
+
+func entryName(e *content.Entry) content.Text {
+	return content.Text{EN: e.DisplayName(content.English), ZH: e.DisplayName(content.Chinese)}
+}
+
+// generate turns every entry's quiz facts into cards.
+func (g *generator) generate() {
+	for _, e := range g.kb.Entries() {
+		g.identify(e)
+		g.purpose(e)
+		g.traits(e)
+		g.facts(e)
+		g.status(e)
+		g.questions(e)
+	}
+}
+
+var kindNoun = map[content.Kind]content.Text{
+	content.KindLibrary:   {EN: "library", ZH: "库"},
+	content.KindFramework: {EN: "framework", ZH: "框架"},
+	content.KindTool:      {EN: "tool", ZH: "工具"},
+	content.KindConcept:   {EN: "concept", ZH: "概念"},
+}
+
+func (g *generator) identify(e *content.Entry) {
+	var others []*content.Entry
+	for _, o := range g.siblings(e, "identify:"+e.ID) {
+		if !sharesTrait(e, o) { // a sibling sharing a trait might also fit the description
+			others = append(others, o)
+		}
+	}
+	noun := kindNoun[e.Kind]
+	prompt := content.Text{
+		EN: fmt.Sprintf("Which %s is this? %s", noun.EN, e.Quiz.Clue.EN),
+		ZH: fmt.Sprintf("这是哪个%s？%s", noun.ZH, e.Quiz.Clue.ZH),
+	}
+	g.add(e, KindIdentify, "clue", prompt, choices(entryName(e), names(others)), e.Summary)
+}
+
+func (g *generator) purpose(e *content.Entry) {
+	var cands []content.Text
+	for _, o := range g.siblings(e, "purpose:"+e.ID) {
+		if !sharesTrait(e, o) { // siblings with a shared trait tend to serve the same purpose
+			cands = append(cands, o.Quiz.Purpose)
+		}
+	}
+	name := entryName(e)
+	prompt := content.Text{
+		EN: fmt.Sprintf("What is %s mainly used for?", name.EN),
+		ZH: fmt.Sprintf("%s 主要用来做什么？", name.ZH),
+	}
+	g.add(e, KindPurpose, "purpose", prompt, choices(e.Quiz.Purpose, cands), e.Summary)
+}
+
+var (
+	trueText  = content.Text{EN: "True", ZH: "对"}
+	falseText = content.Text{EN: "False", ZH: "错"}
+)
+
+func statement(name content.Text, trait content.Text) content.Text {
+	return content.Text{
+		EN: fmt.Sprintf("True or false: %s %s.", name.EN, trait.EN),
+		ZH: fmt.Sprintf("判断对错：%s%s。", name.ZH, trait.ZH),
+	}
+}
+
+// traits makes, per trait, a true statement and a "which of these" question, and per entry one
+// false statement borrowed from a sibling that does not share the trait.
+func (g *generator) traits(e *content.Entry) {
+	name := entryName(e)
+	sibs := g.siblings(e, "false:"+e.ID)
+	for _, t := range e.Quiz.Traits {
+		g.add(e, KindTrue, t.Key, statement(name, t.Text), []content.Text{trueText, falseText}, e.Summary)
+
+		var without []*content.Entry
+		for _, o := range g.siblings(e, "which:"+e.ID+":"+t.Key) {
+			if !hasTrait(o, t.Key) {
+				without = append(without, o)
+			}
+		}
+		prompt := content.Text{
+			EN: fmt.Sprintf("Which of these %s?", t.EN),
+			ZH: fmt.Sprintf("以下哪一个%s？", t.ZH),
+		}
+		g.add(e, KindWhich, t.Key, prompt, choices(name, names(without)), e.Summary)
+
+		for _, o := range sibs {
+			for _, ot := range o.Quiz.Traits {
+				if ot.Key != t.Key && sameText(ot.Text, t.Text) {
+					g.problem(e, "trait %q reads the same as %s's trait %q: give both the same key", t.Key, o.ID, ot.Key)
+				}
+			}
+		}
+	}
+	// One false statement: the first sibling trait this entry does not have.
+	for _, o := range sibs {
+		for _, ot := range o.Quiz.Traits {
+			if hasTrait(e, ot.Key) {
+				continue
+			}
+			explain := content.Text{
+				EN: fmt.Sprintf("That is true of %s, not %s. %s", o.DisplayName(content.English), name.EN, e.Summary.EN),
+				ZH: fmt.Sprintf("这说的是 %s，不是 %s。%s", o.DisplayName(content.Chinese), name.ZH, e.Summary.ZH),
+			}
+			g.add(e, KindFalse, "not:"+ot.Key, statement(name, ot.Text), []content.Text{falseText, trueText}, explain)
+			return
+		}
+	}
+}
+
+var factPrompts = map[content.FactKey]content.Text{
+	content.FactCreator:      {EN: "Who created %s?", ZH: "%s 是谁创建的？"},
+	content.FactOrganisation: {EN: "Which organisation is behind %s?", ZH: "%s 背后是哪个组织？"},
+	content.FactYear:         {EN: "In which year was %s first released?", ZH: "%s 是哪一年首次发布的？"},
+	content.FactBuiltOn:      {EN: "What is %s built on?", ZH: "%s 是基于什么构建的？"},
+	content.FactWrittenIn:    {EN: "What is %s mainly written in?", ZH: "%s 主要是用什么语言编写的？"},
+}
+
+func (g *generator) facts(e *content.Entry) {
+	name := entryName(e)
+	for _, key := range content.FactKeys {
+		answer, ok := e.Quiz.Facts.Get(key)
+		if !ok {
+			continue
+		}
+		var cands []content.Text
+		for _, o := range g.siblings(e, "fact:"+e.ID+":"+string(key)) {
+			v, ok := o.Quiz.Facts.Get(key)
+			if !ok {
+				continue
+			}
+			cands = append(cands, v)
+			if !sameText(v, answer) && (content.Normalize(v.EN) == content.Normalize(answer.EN) || content.Normalize(v.ZH) == content.Normalize(answer.ZH)) {
+				g.problem(e, "fact %s %q reads the same as %s's in one language only", key, answer.EN, o.ID)
+			}
+		}
+		if key == content.FactYear {
+			cands = append(cands, nearbyYears(e.Quiz.Facts.Year, mix("year", e.ID))...)
+		}
+		p := factPrompts[key]
+		prompt := content.Text{EN: fmt.Sprintf(p.EN, name.EN), ZH: fmt.Sprintf(p.ZH, name.ZH)}
+		g.add(e, KindFact, string(key), prompt, choices(answer, cands), e.Summary)
+	}
+}
+
+// nearbyYears returns plausible wrong years around y in a stable order, as a fallback when the
+// siblings record too few distinct years.
+func nearbyYears(y int, seed uint64) []content.Text {
+	offsets := []int{-3, -2, 2, 3, -4, 4}
+	r := int(seed % uint64(len(offsets)))
+	var out []content.Text
+	for i := range offsets {
+		s := strconv.Itoa(y + offsets[(i+r)%len(offsets)])
+		out = append(out, content.Text{EN: s, ZH: s})
+	}
+	return out
+}
+
+func (g *generator) status(e *content.Entry) {
+	if !e.Status.Retired() {
+		return
+	}
+	var active []*content.Entry
+	for _, o := range g.siblings(e, "status:"+e.ID) {
+		if o.Status == content.StatusActive {
+			active = append(active, o)
+		}
+	}
+	prompt := content.Text{
+		EN: "Which of these should no longer be picked for new projects?",
+		ZH: "以下哪一个已不建议在新项目中使用？",
+	}
+	explain := e.StatusNote
+	if explain.IsZero() {
+		explain = e.Summary
+	}
+	g.add(e, KindStatus, "retired", prompt, choices(entryName(e), names(active)), explain)
+}
+
+func (g *generator) questions(e *content.Entry) {
+	for _, q := range e.Quiz.Questions {
+		ch := []content.Text{q.Answer}
+		for _, w := range q.Wrong {
+			if slices.ContainsFunc(ch, func(o content.Text) bool { return sameText(o, w) }) {
+				g.problem(e, "question %q: choice %q is not distinct from another choice", q.Key, w.EN)
+				continue
+			}
+			ch = append(ch, w)
+		}
+		g.add(e, KindQuestion, q.Key, q.Q, ch, q.Explain)
+	}
+}

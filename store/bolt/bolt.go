@@ -1,0 +1,345 @@
+// Package bolt is Pybrarian's embedded, zero-setup progress store: one bbolt file under the data
+// directory, written with fsync'd transactions so an acknowledged answer survives a crash. Only one
+// process can open the file; to run several replicas, use the Redis store.
+//
+// Layout (bucket/key):
+//
+//	users/<user>/v            record version (8 bytes, big endian)
+//	users/<user>/p            encoded progress
+//	users/<user>/cards/<id>   packed card state
+//	boards/<chat|week>/pts/<user>    points (8 bytes)
+//	boards/<chat|week>/names/<user>  display name
+//	boards/<chat|week>/seen/<answer> credited answers, so a retry never counts twice
+//	reports/<sequence>        JSON report
+//	chats/<chat>/<key>        chat settings
+//	meta/format               layout version
+package bolt
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	bbolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
+
+	"github.com/pybrarian/pybrarian/quiz"
+)
+
+// FileName is the database file inside the data directory.
+const FileName = "pybrarian.db"
+
+// format is the layout version written to meta/format; bump it with a migration when the layout
+// changes.
+const format = "1"
+
+var (
+	bucketUsers   = []byte("users")
+	bucketBoards  = []byte("boards")
+	bucketReports = []byte("reports")
+	bucketChats   = []byte("chats")
+	bucketMeta    = []byte("meta")
+
+	keyVersion  = []byte("v")
+	keyProgress = []byte("p")
+	keyCards    = []byte("cards")
+	keyPoints   = []byte("pts")
+	keyNames    = []byte("names")
+	keySeen     = []byte("seen")
+)
+
+// Store is the embedded store.
+type Store struct {
+	db *bbolt.DB
+}
+
+var (
+	_ quiz.Store        = (*Store)(nil)
+	_ quiz.Leaderboards = (*Store)(nil)
+	_ quiz.Reports      = (*Store)(nil)
+	_ quiz.ChatSettings = (*Store)(nil)
+)
+
+// ErrLocked means another process has the database open.
+var ErrLocked = errors.New("the data directory is in use by another Pybrarian process (one process per data directory; run several replicas on Redis instead)")
+
+// Open opens (creating if needed) the store in dir. If another process holds the file it gives up
+// after a second with ErrLocked rather than hanging.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("bolt: creating data directory: %w", err)
+	}
+	path := filepath.Join(dir, FileName)
+	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: time.Second})
+	if errors.Is(err, bolterrors.ErrTimeout) {
+		return nil, fmt.Errorf("bolt: %s: %w", path, ErrLocked)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("bolt: opening %s: %w", path, err)
+	}
+	err = db.Update(func(tx *bbolt.Tx) error {
+		for _, b := range [][]byte{bucketUsers, bucketBoards, bucketReports, bucketChats, bucketMeta} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		switch v := meta.Get([]byte("format")); {
+		case v == nil:
+			return meta.Put([]byte("format"), []byte(format))
+		case string(v) != format:
+			return fmt.Errorf("data written by a newer release (layout %s, this release reads %s)", v, format)
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("bolt: %s: %w", path, err)
+	}
+	return &Store{db: db}, nil
+}
+
+// Close closes the database file.
+func (s *Store) Close() error { return s.db.Close() }
+
+func u64(b []byte) uint64 {
+	if len(b) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(b)
+}
+
+func putU64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+
+// Load implements quiz.Store.
+func (s *Store) Load(ctx context.Context, user string, withCards bool) (quiz.Record, error) {
+	var rec quiz.Record
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		ub := tx.Bucket(bucketUsers).Bucket([]byte(user))
+		if ub == nil {
+			return nil
+		}
+		rec.Version = u64(ub.Get(keyVersion))
+		if p := ub.Get(keyProgress); p != nil {
+			rec.Progress = slices.Clone(p)
+		}
+		if withCards {
+			rec.Cards = map[string][]byte{}
+			if cb := ub.Bucket(keyCards); cb != nil {
+				return cb.ForEach(func(k, v []byte) error {
+					rec.Cards[string(k)] = slices.Clone(v)
+					return nil
+				})
+			}
+		}
+		return nil
+	})
+	return rec, err
+}
+
+// Commit implements quiz.Store: the version check, the user's writes and the leaderboard credit are
+// one transaction.
+func (s *Store) Commit(ctx context.Context, user string, w quiz.Write) (uint64, error) {
+	var v uint64
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		users := tx.Bucket(bucketUsers)
+		ub := users.Bucket([]byte(user))
+		if cur := uint64(0); ub != nil {
+			cur = u64(ub.Get(keyVersion))
+			if cur != w.Expect {
+				return quiz.ErrConflict
+			}
+		} else if w.Expect != 0 {
+			return quiz.ErrConflict
+		}
+		ub, err := users.CreateBucketIfNotExists([]byte(user))
+		if err != nil {
+			return err
+		}
+		v = w.Expect + 1
+		if err := ub.Put(keyVersion, putU64(v)); err != nil {
+			return err
+		}
+		if err := ub.Put(keyProgress, w.Progress); err != nil {
+			return err
+		}
+		if len(w.Cards) > 0 {
+			cb, err := ub.CreateBucketIfNotExists(keyCards)
+			if err != nil {
+				return err
+			}
+			for id, st := range w.Cards {
+				if err := cb.Put([]byte(id), st); err != nil {
+					return err
+				}
+			}
+		}
+		if w.Credit != nil {
+			return credit(tx, w.Credit)
+		}
+		return nil
+	})
+	return v, err
+}
+
+func credit(tx *bbolt.Tx, c *quiz.Credit) error {
+	bb, err := tx.Bucket(bucketBoards).CreateBucketIfNotExists([]byte(c.Board.Chat + "|" + c.Board.Week))
+	if err != nil {
+		return err
+	}
+	seen, err := bb.CreateBucketIfNotExists(keySeen)
+	if err != nil {
+		return err
+	}
+	if seen.Get([]byte(c.Answer)) != nil {
+		return nil
+	}
+	if err := seen.Put([]byte(c.Answer), []byte{1}); err != nil {
+		return err
+	}
+	pts, err := bb.CreateBucketIfNotExists(keyPoints)
+	if err != nil {
+		return err
+	}
+	names, err := bb.CreateBucketIfNotExists(keyNames)
+	if err != nil {
+		return err
+	}
+	if err := names.Put([]byte(c.User), []byte(c.Name)); err != nil {
+		return err
+	}
+	return pts.Put([]byte(c.User), putU64(u64(pts.Get([]byte(c.User)))+uint64(c.Points)))
+}
+
+// Forget implements quiz.Store.
+func (s *Store) Forget(ctx context.Context, user string, boards []quiz.Board) error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		if err := tx.Bucket(bucketUsers).DeleteBucket([]byte(user)); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
+			return err
+		}
+		for _, b := range boards {
+			bb := tx.Bucket(bucketBoards).Bucket([]byte(b.Chat + "|" + b.Week))
+			if bb == nil {
+				continue
+			}
+			for _, sub := range [][]byte{keyPoints, keyNames} {
+				if sb := bb.Bucket(sub); sb != nil {
+					if err := sb.Delete([]byte(user)); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// Top implements quiz.Leaderboards.
+func (s *Store) Top(ctx context.Context, b quiz.Board, n int, user string) ([]quiz.Standing, quiz.Standing, bool, error) {
+	var all []quiz.Standing
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		bb := tx.Bucket(bucketBoards).Bucket([]byte(b.Chat + "|" + b.Week))
+		if bb == nil || bb.Bucket(keyPoints) == nil {
+			return nil
+		}
+		names := bb.Bucket(keyNames)
+		return bb.Bucket(keyPoints).ForEach(func(k, v []byte) error {
+			st := quiz.Standing{User: string(k), Points: int(u64(v))}
+			if names != nil {
+				st.Name = string(names.Get(k))
+			}
+			all = append(all, st)
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, quiz.Standing{}, false, err
+	}
+	top, me, ok := quiz.Rank(all, n, user)
+	return top, me, ok, nil
+}
+
+// AddReport implements quiz.Reports.
+func (s *Store) AddReport(ctx context.Context, r quiz.Report) error {
+	body, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		rb := tx.Bucket(bucketReports)
+		seq, err := rb.NextSequence()
+		if err != nil {
+			return err
+		}
+		return rb.Put(putU64(seq), body)
+	})
+}
+
+// ListReports implements quiz.Reports.
+func (s *Store) ListReports(ctx context.Context, limit int) ([]quiz.Report, error) {
+	var out []quiz.Report
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		c := tx.Bucket(bucketReports).Cursor()
+		for k, v := c.Last(); k != nil && len(out) < limit; k, v = c.Prev() {
+			var r quiz.Report
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("report %d: %w", u64(k), err)
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ChatSetting implements quiz.ChatSettings.
+func (s *Store) ChatSetting(ctx context.Context, chat, key string) (string, error) {
+	var v string
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		if cb := tx.Bucket(bucketChats).Bucket([]byte(chat)); cb != nil {
+			v = string(cb.Get([]byte(key)))
+		}
+		return nil
+	})
+	return v, err
+}
+
+// SetChatSetting implements quiz.ChatSettings.
+func (s *Store) SetChatSetting(ctx context.Context, chat, key, value string) error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		cb, err := tx.Bucket(bucketChats).CreateBucketIfNotExists([]byte(chat))
+		if err != nil {
+			return err
+		}
+		return cb.Put([]byte(key), []byte(value))
+	})
+}
+
+// ForEachUser calls fn with every stored learner's full record, for `bot migrate`. It reads one
+// consistent snapshot; fn must not use the store.
+func (s *Store) ForEachUser(ctx context.Context, fn func(user string, rec quiz.Record) error) error {
+	return s.db.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketUsers).ForEachBucket(func(k []byte) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			ub := tx.Bucket(bucketUsers).Bucket(k)
+			rec := quiz.Record{Version: u64(ub.Get(keyVersion)), Progress: slices.Clone(ub.Get(keyProgress)), Cards: map[string][]byte{}}
+			if cb := ub.Bucket(keyCards); cb != nil {
+				if err := cb.ForEach(func(id, v []byte) error {
+					rec.Cards[string(id)] = slices.Clone(v)
+					return nil
+				}); err != nil {
+					return err
+				}
+			}
+			return fn(string(k), rec)
+		})
+	})
+}

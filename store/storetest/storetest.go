@@ -1,0 +1,328 @@
+// Package storetest is the conformance suite every progress backend must pass: the embedded bbolt
+// store and the Redis store run the same tests, so the bot behaves the same on either.
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/pybrarian/pybrarian/quiz"
+)
+
+// Backend is everything a complete store provides.
+type Backend interface {
+	quiz.Store
+	quiz.Leaderboards
+	quiz.Reports
+	quiz.ChatSettings
+}
+
+// Factory opens a fresh, empty backend for one subtest. restart closes it and opens it again on the
+// same data, as a process restart would; the suite checks that nothing acknowledged is lost.
+type Factory func(t *testing.T) (b Backend, restart func() Backend)
+
+// Run runs the whole suite, each subtest on a fresh backend.
+func Run(t *testing.T, open Factory) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, open Factory)
+	}{
+		{"NewUserIsEmpty", testNewUser},
+		{"CommitAndLoad", testCommitAndLoad},
+		{"VersionConflict", testConflict},
+		{"ConcurrentReadModifyWrite", testConcurrent},
+		{"UsersAreIsolated", testIsolation},
+		{"CreditCountsOnce", testCreditOnce},
+		{"RejectedCommitEarnsNothing", testRejectedCredit},
+		{"LeaderboardOrder", testLeaderboard},
+		{"Forget", testForget},
+		{"Reports", testReports},
+		{"ChatSettings", testChatSettings},
+		{"RestartLosesNothing", testRestart},
+		{"ManyCards", testManyCards},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
+	}
+}
+
+var ctx = context.Background()
+
+func mustCommit(t *testing.T, s quiz.Store, user string, w quiz.Write) uint64 {
+	t.Helper()
+	v, err := s.Commit(ctx, user, w)
+	if err != nil {
+		t.Fatalf("Commit(%s, expect %d): %v", user, w.Expect, err)
+	}
+	if v != w.Expect+1 {
+		t.Fatalf("Commit(%s, expect %d) = version %d, want %d", user, w.Expect, v, w.Expect+1)
+	}
+	return v
+}
+
+func mustLoad(t *testing.T, s quiz.Store, user string, cards bool) quiz.Record {
+	t.Helper()
+	rec, err := s.Load(ctx, user, cards)
+	if err != nil {
+		t.Fatalf("Load(%s): %v", user, err)
+	}
+	return rec
+}
+
+func testNewUser(t *testing.T, open Factory) {
+	s, _ := open(t)
+	rec := mustLoad(t, s, "test:new", true)
+	if rec.Version != 0 || rec.Progress != nil || len(rec.Cards) != 0 {
+		t.Errorf("Load of a new user = %+v, want a zero record", rec)
+	}
+}
+
+func testCommitAndLoad(t *testing.T, open Factory) {
+	s, _ := open(t)
+	u := "test:1"
+	v := mustCommit(t, s, u, quiz.Write{Progress: []byte("p1"), Cards: map[string][]byte{"aaaaaa": {1, 2, 3}, "bbbbbb": {0, 0xff}}})
+	v = mustCommit(t, s, u, quiz.Write{Expect: v, Progress: []byte("p2"), Cards: map[string][]byte{"aaaaaa": {9}}})
+
+	rec := mustLoad(t, s, u, false)
+	if rec.Version != v || string(rec.Progress) != "p2" || rec.Cards != nil {
+		t.Errorf("Load(withCards=false) = %+v, want version %d, progress p2 and no cards", rec, v)
+	}
+	rec = mustLoad(t, s, u, true)
+	want := map[string][]byte{"aaaaaa": {9}, "bbbbbb": {0, 0xff}}
+	if diff := cmp.Diff(want, rec.Cards); diff != "" {
+		t.Errorf("cards (-want +got):\n%s", diff)
+	}
+}
+
+func testConflict(t *testing.T, open Factory) {
+	s, _ := open(t)
+	u := "test:c"
+	v := mustCommit(t, s, u, quiz.Write{Progress: []byte("first")})
+	for _, expect := range []uint64{0, v + 1, v + 7} {
+		_, err := s.Commit(ctx, u, quiz.Write{Expect: expect, Progress: []byte("stale"), Cards: map[string][]byte{"x": {1}}})
+		if !errors.Is(err, quiz.ErrConflict) {
+			t.Errorf("Commit with expect %d (stored %d) = %v, want ErrConflict", expect, v, err)
+		}
+	}
+	rec := mustLoad(t, s, u, true)
+	if rec.Version != v || string(rec.Progress) != "first" || len(rec.Cards) != 0 {
+		t.Errorf("after rejected commits: %+v, want unchanged", rec)
+	}
+}
+
+// testConcurrent runs many read-modify-write loops on one record; each increments a counter and
+// retries on conflict, as the engine does. The final count must be exact.
+func testConcurrent(t *testing.T, open Factory) {
+	s, _ := open(t)
+	u := "test:race"
+	const workers, each = 8, 25
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := 0; i < each; {
+				rec, err := s.Load(ctx, u, false)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				n := 0
+				fmt.Sscan(string(rec.Progress), &n)
+				_, err = s.Commit(ctx, u, quiz.Write{
+					Expect: rec.Version, Progress: []byte(fmt.Sprint(n + 1)),
+					Cards: map[string][]byte{fmt.Sprintf("w%d", w): {byte(i)}},
+				})
+				switch {
+				case err == nil:
+					i++
+				case errors.Is(err, quiz.ErrConflict):
+				default:
+					t.Error(err)
+					return
+				}
+			}
+		}(w)
+	}
+	wg.Wait()
+	rec := mustLoad(t, s, u, true)
+	if string(rec.Progress) != fmt.Sprint(workers*each) || rec.Version != workers*each {
+		t.Errorf("after %d increments: progress %q version %d", workers*each, rec.Progress, rec.Version)
+	}
+	if len(rec.Cards) != workers {
+		t.Errorf("got %d cards, want %d", len(rec.Cards), workers)
+	}
+}
+
+func testIsolation(t *testing.T, open Factory) {
+	s, _ := open(t)
+	mustCommit(t, s, "test:a", quiz.Write{Progress: []byte("a"), Cards: map[string][]byte{"c1": {1}}})
+	mustCommit(t, s, "test:b", quiz.Write{Progress: []byte("b"), Cards: map[string][]byte{"c2": {2}}})
+	a := mustLoad(t, s, "test:a", true)
+	if string(a.Progress) != "a" || len(a.Cards) != 1 || a.Cards["c1"] == nil {
+		t.Errorf("user a sees %+v", a)
+	}
+}
+
+func board(chat string) quiz.Board { return quiz.Board{Chat: chat, Week: "2026-W48"} }
+
+func credit(b quiz.Board, answer, user string, pts int) *quiz.Credit {
+	return &quiz.Credit{Board: b, Answer: answer, User: user, Name: "Name " + user, Points: pts}
+}
+
+func testCreditOnce(t *testing.T, open Factory) {
+	s, _ := open(t)
+	b := board("test:g1")
+	v := mustCommit(t, s, "test:u", quiz.Write{Progress: []byte("1"), Credit: credit(b, "ans-1", "test:u", 5)})
+	// A retry of the same answer (after a lost reply, say) arrives with a new version.
+	v = mustCommit(t, s, "test:u", quiz.Write{Expect: v, Progress: []byte("1"), Credit: credit(b, "ans-1", "test:u", 5)})
+	mustCommit(t, s, "test:u", quiz.Write{Expect: v, Progress: []byte("2"), Credit: credit(b, "ans-2", "test:u", 3)})
+	top, me, ok, err := s.Top(ctx, b, 10, "test:u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok || me.Points != 8 || me.Rank != 1 || len(top) != 1 || top[0].Name != "Name test:u" {
+		t.Errorf("Top = %+v, me = %+v %v; want 8 points (5 counted once, plus 3)", top, me, ok)
+	}
+}
+
+func testRejectedCredit(t *testing.T, open Factory) {
+	s, _ := open(t)
+	b := board("test:g2")
+	mustCommit(t, s, "test:u", quiz.Write{Progress: []byte("1")})
+	_, err := s.Commit(ctx, "test:u", quiz.Write{Expect: 0, Progress: []byte("x"), Credit: credit(b, "ans-9", "test:u", 5)})
+	if !errors.Is(err, quiz.ErrConflict) {
+		t.Fatalf("Commit with a stale version = %v, want ErrConflict", err)
+	}
+	if top, _, ok, err := s.Top(ctx, b, 10, "test:u"); err != nil || ok || len(top) != 0 {
+		t.Errorf("a rejected commit must not earn points: Top = %+v, %v, %v", top, ok, err)
+	}
+}
+
+func testLeaderboard(t *testing.T, open Factory) {
+	s, _ := open(t)
+	b := board("test:g3")
+	pts := map[string]int{"test:a": 7, "test:b": 12, "test:c": 3, "test:d": 9}
+	for u, p := range pts {
+		mustCommit(t, s, u, quiz.Write{Progress: []byte("x"), Credit: credit(b, "a-"+u, u, p)})
+	}
+	mustCommit(t, s, "test:e", quiz.Write{Progress: []byte("x"), Credit: credit(board("test:other"), "a-e", "test:e", 99)})
+	top, me, ok, err := s.Top(ctx, b, 2, "test:c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []quiz.Standing{
+		{User: "test:b", Name: "Name test:b", Points: 12, Rank: 1},
+		{User: "test:d", Name: "Name test:d", Points: 9, Rank: 2},
+	}
+	if diff := cmp.Diff(want, top); diff != "" {
+		t.Errorf("Top(2) (-want +got):\n%s", diff)
+	}
+	if !ok || me.Rank != 4 || me.Points != 3 {
+		t.Errorf("standing of test:c = %+v %v, want rank 4 with 3 points", me, ok)
+	}
+	if _, _, ok, _ := s.Top(ctx, b, 2, "test:nobody"); ok {
+		t.Errorf("a learner without points has no standing")
+	}
+}
+
+func testForget(t *testing.T, open Factory) {
+	s, _ := open(t)
+	b := board("test:g4")
+	mustCommit(t, s, "test:gone", quiz.Write{Progress: []byte("p"), Cards: map[string][]byte{"c": {1}}, Credit: credit(b, "a1", "test:gone", 4)})
+	mustCommit(t, s, "test:stays", quiz.Write{Progress: []byte("q"), Cards: map[string][]byte{"c": {2}}, Credit: credit(b, "a2", "test:stays", 2)})
+	if err := s.Forget(ctx, "test:gone", []quiz.Board{b}); err != nil {
+		t.Fatal(err)
+	}
+	if rec := mustLoad(t, s, "test:gone", true); rec.Version != 0 || rec.Progress != nil || len(rec.Cards) != 0 {
+		t.Errorf("after Forget: %+v, want nothing left", rec)
+	}
+	top, _, ok, _ := s.Top(ctx, b, 10, "test:gone")
+	if ok || len(top) != 1 || top[0].User != "test:stays" {
+		t.Errorf("after Forget the leaderboard is %+v (standing %v), want only test:stays", top, ok)
+	}
+	if rec := mustLoad(t, s, "test:stays", true); string(rec.Progress) != "q" || len(rec.Cards) != 1 {
+		t.Errorf("Forget touched another user: %+v", rec)
+	}
+	// A forgotten user starts again from version 0.
+	mustCommit(t, s, "test:gone", quiz.Write{Progress: []byte("again")})
+}
+
+func testReports(t *testing.T, open Factory) {
+	s, _ := open(t)
+	t0 := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	for i := 0; i < 5; i++ {
+		r := quiz.Report{Card: fmt.Sprintf("card%d", i), Entry: "flask", Lang: "en", Text: fmt.Sprint("text ", i), Platform: "console", Time: t0.Add(time.Duration(i) * time.Minute)}
+		if err := s.AddReport(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.ListReports(ctx, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[0].Card != "card4" || got[2].Card != "card2" || !got[0].Time.Equal(t0.Add(4*time.Minute)) || got[0].Text != "text 4" {
+		t.Errorf("ListReports(3) = %+v, want cards 4, 3, 2 newest first", got)
+	}
+}
+
+func testChatSettings(t *testing.T, open Factory) {
+	s, _ := open(t)
+	if v, err := s.ChatSetting(ctx, "test:chat", "quizmode"); err != nil || v != "" {
+		t.Errorf("unset setting = %q, %v; want \"\"", v, err)
+	}
+	if err := s.SetChatSetting(ctx, "test:chat", "quizmode", "poll"); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.ChatSetting(ctx, "test:chat", "quizmode"); v != "poll" {
+		t.Errorf("setting = %q, want poll", v)
+	}
+	if v, _ := s.ChatSetting(ctx, "test:other", "quizmode"); v != "" {
+		t.Errorf("another chat's setting = %q, want \"\"", v)
+	}
+}
+
+func testRestart(t *testing.T, open Factory) {
+	s, restart := open(t)
+	b := board("test:g5")
+	v := mustCommit(t, s, "test:r", quiz.Write{Progress: []byte("kept"), Cards: map[string][]byte{"c1": {7, 7}}, Credit: credit(b, "a", "test:r", 6)})
+	if err := s.AddReport(ctx, quiz.Report{Card: "c1", Text: "unclear", Time: time.Unix(1, 0).UTC()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetChatSetting(ctx, "test:chat", "quizmode", "poll"); err != nil {
+		t.Fatal(err)
+	}
+	s = restart()
+	rec := mustLoad(t, s, "test:r", true)
+	if rec.Version != v || string(rec.Progress) != "kept" || !bytes.Equal(rec.Cards["c1"], []byte{7, 7}) {
+		t.Errorf("after restart: %+v", rec)
+	}
+	if _, me, ok, _ := s.Top(ctx, b, 5, "test:r"); !ok || me.Points != 6 {
+		t.Errorf("leaderboard after restart: %+v %v", me, ok)
+	}
+	if rs, _ := s.ListReports(ctx, 10); len(rs) != 1 || rs[0].Text != "unclear" {
+		t.Errorf("reports after restart: %+v", rs)
+	}
+	if v, _ := s.ChatSetting(ctx, "test:chat", "quizmode"); v != "poll" {
+		t.Errorf("chat setting after restart: %q", v)
+	}
+}
+
+func testManyCards(t *testing.T, open Factory) {
+	s, _ := open(t)
+	cards := map[string][]byte{}
+	for i := 0; i < 300; i++ {
+		cards[fmt.Sprintf("c%05d", i)] = bytes.Repeat([]byte{byte(i)}, 18)
+	}
+	mustCommit(t, s, "test:many", quiz.Write{Progress: []byte("p"), Cards: cards})
+	rec := mustLoad(t, s, "test:many", true)
+	if diff := cmp.Diff(cards, rec.Cards); diff != "" {
+		t.Errorf("300 cards round trip (-want +got):\n%s", diff)
+	}
+}
