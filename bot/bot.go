@@ -11,11 +11,14 @@ import (
 	"unicode"
 
 	"github.com/pybrarian/pybrarian/content"
+	"github.com/pybrarian/pybrarian/quiz"
 )
 
 // Config is what the core needs from the outside world. Content is required; the rest has defaults.
 type Config struct {
 	Content *content.KB
+	// Quiz runs quizzes; nil leaves the quiz commands out (a lookup-only bot).
+	Quiz *quiz.Engine
 	// Now is the clock; tests inject a fixed one. Defaults to time.Now.
 	Now func() time.Time
 	// Logger receives internal errors and recovered panics. Defaults to slog.Default().
@@ -26,6 +29,7 @@ type Config struct {
 // It is safe for concurrent use; adapters call Handle from as many goroutines as they like.
 type Bot struct {
 	kb     *content.KB
+	quiz   *quiz.Engine
 	now    func() time.Time
 	log    *slog.Logger
 	router router
@@ -37,7 +41,7 @@ func New(cfg Config) (*Bot, error) {
 	if cfg.Content == nil {
 		return nil, errors.New("bot: Config.Content is required")
 	}
-	b := &Bot{kb: cfg.Content, now: cfg.Now, log: cfg.Logger}
+	b := &Bot{kb: cfg.Content, quiz: cfg.Quiz, now: cfg.Now, log: cfg.Logger}
 	if b.now == nil {
 		b.now = time.Now
 	}
@@ -47,6 +51,11 @@ func New(cfg Config) (*Bot, error) {
 	mw := []Middleware{b.recoverPanics}
 	if err := b.router.register(mw, b.lookupCommands()...); err != nil {
 		return nil, err
+	}
+	if b.quiz != nil {
+		if err := b.router.register(mw, b.quizCommands()...); err != nil {
+			return nil, err
+		}
 	}
 	if err := b.router.register(mw, b.helpCommands()...); err != nil {
 		return nil, err
@@ -80,10 +89,15 @@ func (b *Bot) Content() *content.KB { return b.kb }
 // Handle answers one event. It never fails: errors become friendly replies in the user's language,
 // and an empty result means the bot has nothing to say (chatter in a group).
 func (b *Bot) Handle(ctx context.Context, ev Event) []Reply {
-	req := &Request{Event: ev, Lang: b.langFor(ev)}
+	req := &Request{Event: ev, Lang: b.langFor(ctx, ev)}
 	text := strings.TrimSpace(ev.Text)
 	var h HandlerFunc
 	switch name, args, isCmd := parseCommand(text); {
+	case ev.Choice != "":
+		if b.quiz == nil {
+			return nil
+		}
+		h = b.recoverPanics(b.answerChoice)
 	case isCmd:
 		cmd := b.router.byName[name]
 		if cmd == nil {
@@ -106,11 +120,16 @@ func (b *Bot) Handle(ctx context.Context, ev Event) []Reply {
 }
 
 // langFor picks the reply language: a message written in Chinese is answered in Chinese whatever
-// the platform says; otherwise the platform locale decides.
-func (b *Bot) langFor(ev Event) content.Lang {
+// the platform says; otherwise the learner's /lang setting, then the platform locale, decides.
+func (b *Bot) langFor(ctx context.Context, ev Event) content.Lang {
 	for _, r := range ev.Text {
 		if unicode.Is(unicode.Han, r) {
 			return content.Chinese
+		}
+	}
+	if b.quiz != nil {
+		if l := b.quiz.Lang(ctx, ev.UserKey(), b.now()); l != "" {
+			return l
 		}
 	}
 	return content.ParseLocale(ev.Locale)

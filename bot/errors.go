@@ -3,6 +3,8 @@ package bot
 import (
 	"errors"
 	"fmt"
+
+	"github.com/pybrarian/pybrarian/quiz"
 )
 
 // ErrorCode classifies what went wrong from the user's point of view, which decides the reply.
@@ -42,8 +44,15 @@ func invalid(key msgID, args ...any) error { return &Error{Code: EInvalid, Key: 
 
 // replyForError is the single place errors become replies.
 func (b *Bot) replyForError(req *Request, err error) Reply {
+	if r, ok := quizError(req.Lang, err); ok {
+		return r
+	}
 	var e *Error
-	if !errors.As(err, &e) {
+	switch {
+	case errors.As(err, &e):
+	case errors.Is(err, quiz.ErrUnavailable):
+		e = &Error{Code: EUnavailable, Err: err}
+	default:
 		e = &Error{Code: EInternal, Err: err}
 	}
 	switch e.Code {

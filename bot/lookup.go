@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/pybrarian/pybrarian/content"
+	"github.com/pybrarian/pybrarian/quiz"
 )
 
 func (b *Bot) lookupCommands() []Command {
@@ -68,6 +70,18 @@ func (b *Bot) cmdFind(ctx context.Context, req *Request) ([]Reply, error) {
 // handleText answers a plain message: a question about a library, a comparison, a search, or just a
 // library's name. In groups it stays quiet unless it has a real answer or was addressed.
 func (b *Bot) handleText(ctx context.Context, req *Request) ([]Reply, error) {
+	var quizErr error // progress unavailable: still answer lookups, report it only if nothing else fits
+	if b.quiz != nil {
+		step, ok, err := b.quiz.AnswerText(ctx, quizUser(req.Event), req.Args, b.now())
+		switch {
+		case errors.Is(err, quiz.ErrUnavailable):
+			quizErr = err
+		case err != nil:
+			return nil, err
+		case ok:
+			return b.stepReplies(req, step, false), nil
+		}
+	}
 	in := parseIntent(req.Args)
 	switch in.kind {
 	case intentLookup:
@@ -89,6 +103,9 @@ func (b *Bot) handleText(ctx context.Context, req *Request) ([]Reply, error) {
 	}
 	if m := b.kb.Lookup(req.Args); m.Entry != nil {
 		return []Reply{b.entryReply(req.Lang, m, req.Args)}, nil
+	}
+	if quizErr != nil {
+		return nil, quizErr
 	}
 	return []Reply{{Text: Text(T(req.Lang, msgNotUnderstood))}}, nil
 }

@@ -20,7 +20,7 @@ type Bank struct {
 // stop the bank from working (the card is simply left out) but `bot lint` reports them. An error
 // means two cards' ids collide, which would mix up learners' progress, so the bank is refused.
 func NewBank(kb *content.KB) (*Bank, []Problem, error) {
-	g := &generator{kb: kb}
+	g := &generator{kb: kb, normed: map[string]string{}}
 	g.generate()
 	b := &Bank{kb: kb, cards: g.cards, byID: make(map[string]*Card, len(g.cards))}
 	for _, c := range g.cards {

@@ -116,9 +116,14 @@ func (e *Engine) progress(ctx context.Context, user string, now time.Time) (uint
 	if v, p, ok := e.cache.get(user, now); ok {
 		return v, p, nil
 	}
+	if now.UnixMilli() < e.downUntil.Load() {
+		return 0, Progress{}, fmt.Errorf("quiz: store failed moments ago, not retrying yet: %w", ErrUnavailable)
+	}
 	rec, err := e.store.Load(ctx, user, false)
 	if err != nil {
-		e.markDown(now)
+		if errors.Is(err, ErrUnavailable) {
+			e.markDown(now)
+		}
 		return 0, Progress{}, err
 	}
 	p, err := DecodeProgress(rec.Progress)
@@ -183,12 +188,6 @@ func (e *Engine) update(ctx context.Context, user string, now time.Time, withCar
 // Lang returns the learner's /lang override, or "" to follow the platform. It never fails: while the
 // store is unreachable it answers "" at once, so lookups keep working.
 func (e *Engine) Lang(ctx context.Context, user string, now time.Time) content.Lang {
-	if _, p, ok := e.cache.get(user, now); ok {
-		return content.Lang(p.Lang)
-	}
-	if now.UnixMilli() < e.downUntil.Load() {
-		return ""
-	}
 	_, p, err := e.progress(ctx, user, now)
 	if err != nil {
 		return ""

@@ -1,9 +1,8 @@
 package quiz
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,6 +25,8 @@ func (p Problem) String() string { return fmt.Sprintf("%s: %s: %s", p.File, p.En
 // generator builds the cards of one knowledge base.
 type generator struct {
 	kb       *content.KB
+	sibs     map[string][]*content.Entry // entries sharing a topic, per entry id
+	normed   map[string]string
 	cards    []*Card
 	problems []Problem
 }
@@ -34,42 +35,60 @@ type generator struct {
 // choice of distractors is stable for a given knowledge base yet varies from card to card. Entries
 // of the same kind come first: a framework question is best answered among frameworks.
 func (g *generator) siblings(e *content.Entry, seed string) []*content.Entry {
-	var out []*content.Entry
-	for _, o := range g.kb.Entries() {
-		if o.ID == e.ID {
-			continue
-		}
-		for _, t := range e.Topics {
-			if o.InTopic(t) {
-				out = append(out, o)
-				break
+	base, ok := g.sibs[e.ID]
+	if !ok {
+		for _, o := range g.kb.Entries() {
+			if o.ID != e.ID && slices.ContainsFunc(e.Topics, o.InTopic) {
+				base = append(base, o)
 			}
 		}
+		if g.sibs == nil {
+			g.sibs = map[string][]*content.Entry{}
+		}
+		g.sibs[e.ID] = base
 	}
-	slices.SortFunc(out, func(a, b *content.Entry) int {
-		ka, kb := a.Kind == e.Kind, b.Kind == e.Kind
-		if ka != kb {
-			if ka {
+	type keyed struct {
+		e    *content.Entry
+		same bool
+		h    uint64
+	}
+	ks := make([]keyed, len(base))
+	for i, o := range base {
+		ks[i] = keyed{o, o.Kind == e.Kind, mix(seed, o.ID)}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if a.same != b.same {
+			if a.same {
 				return -1
 			}
 			return 1
 		}
-		ha, hb := mix(seed, a.ID), mix(seed, b.ID)
 		switch {
-		case ha < hb:
+		case a.h < b.h:
 			return -1
-		case ha > hb:
+		case a.h > b.h:
 			return 1
 		}
-		return strings.Compare(a.ID, b.ID)
+		return strings.Compare(a.e.ID, b.e.ID)
 	})
+	out := make([]*content.Entry, len(ks))
+	for i, k := range ks {
+		out[i] = k.e
+	}
 	return out
 }
 
-// mix hashes strings into a number for stable pseudo-random orders.
+// mix hashes strings into a number for stable pseudo-random orders (FNV-1a: fixed forever, so
+// distractor choices and choice orders never change between releases by accident).
 func mix(parts ...string) uint64 {
-	h := sha256.Sum256([]byte(strings.Join(parts, "\x00")))
-	return binary.BigEndian.Uint64(h[:8])
+	h := fnv.New64a()
+	for i, p := range parts {
+		if i > 0 {
+			h.Write([]byte{0})
+		}
+		h.Write([]byte(p))
+	}
+	return h.Sum64()
 }
 
 func hasTrait(e *content.Entry, key string) bool {
@@ -90,21 +109,31 @@ func sharesTrait(a, b *content.Entry) bool {
 	return false
 }
 
+// norm is content.Normalize, memoised: the generator compares the same texts many times.
+func (g *generator) norm(s string) string {
+	n, ok := g.normed[s]
+	if !ok {
+		n = content.Normalize(s)
+		g.normed[s] = n
+	}
+	return n
+}
+
 // sameText reports whether two choices would read the same in either language, which would make a
 // question ambiguous for whoever reads that language.
-func sameText(a, b content.Text) bool {
-	return content.Normalize(a.EN) == content.Normalize(b.EN) || content.Normalize(a.ZH) == content.Normalize(b.ZH)
+func (g *generator) sameText(a, b content.Text) bool {
+	return g.norm(a.EN) == g.norm(b.EN) || g.norm(a.ZH) == g.norm(b.ZH)
 }
 
 // choices assembles answer-first choices, dropping candidates that read the same as the answer or
 // as an earlier candidate, and stopping at maxDistractors.
-func choices(answer content.Text, candidates []content.Text) []content.Text {
+func (g *generator) choices(answer content.Text, candidates []content.Text) []content.Text {
 	out := []content.Text{answer}
 	for _, c := range candidates {
 		if len(out) > maxDistractors {
 			break
 		}
-		if c.IsZero() || slices.ContainsFunc(out, func(o content.Text) bool { return sameText(o, c) }) {
+		if c.IsZero() || slices.ContainsFunc(out, func(o content.Text) bool { return g.sameText(o, c) }) {
 			continue
 		}
 		out = append(out, c)
@@ -169,7 +198,7 @@ func (g *generator) identify(e *content.Entry) {
 		EN: fmt.Sprintf("Which %s is this? %s", noun.EN, e.Quiz.Clue.EN),
 		ZH: fmt.Sprintf("这是哪个%s？%s", noun.ZH, e.Quiz.Clue.ZH),
 	}
-	g.add(e, KindIdentify, "clue", prompt, choices(entryName(e), names(others)), e.Summary)
+	g.add(e, KindIdentify, "clue", prompt, g.choices(entryName(e), names(others)), e.Summary)
 }
 
 func (g *generator) purpose(e *content.Entry) {
@@ -184,7 +213,13 @@ func (g *generator) purpose(e *content.Entry) {
 		EN: fmt.Sprintf("What is %s mainly used for?", name.EN),
 		ZH: fmt.Sprintf("%s 主要用来做什么？", name.ZH),
 	}
-	g.add(e, KindPurpose, "purpose", prompt, choices(e.Quiz.Purpose, cands), e.Summary)
+	if e.Kind == content.KindConcept {
+		prompt = content.Text{
+			EN: fmt.Sprintf("What is %s about?", name.EN),
+			ZH: fmt.Sprintf("%s 讲的是什么？", name.ZH),
+		}
+	}
+	g.add(e, KindPurpose, "purpose", prompt, g.choices(e.Quiz.Purpose, cands), e.Summary)
 }
 
 var (
@@ -217,11 +252,11 @@ func (g *generator) traits(e *content.Entry) {
 			EN: fmt.Sprintf("Which of these %s?", t.EN),
 			ZH: fmt.Sprintf("以下哪一个%s？", t.ZH),
 		}
-		g.add(e, KindWhich, t.Key, prompt, choices(name, names(without)), e.Summary)
+		g.add(e, KindWhich, t.Key, prompt, g.choices(name, names(without)), e.Summary)
 
 		for _, o := range sibs {
 			for _, ot := range o.Quiz.Traits {
-				if ot.Key != t.Key && sameText(ot.Text, t.Text) {
+				if ot.Key != t.Key && g.sameText(ot.Text, t.Text) {
 					g.problem(e, "trait %q reads the same as %s's trait %q: give both the same key", t.Key, o.ID, ot.Key)
 				}
 			}
@@ -265,7 +300,7 @@ func (g *generator) facts(e *content.Entry) {
 				continue
 			}
 			cands = append(cands, v)
-			if !sameText(v, answer) && (content.Normalize(v.EN) == content.Normalize(answer.EN) || content.Normalize(v.ZH) == content.Normalize(answer.ZH)) {
+			if en, zh := g.norm(v.EN) == g.norm(answer.EN), g.norm(v.ZH) == g.norm(answer.ZH); en != zh {
 				g.problem(e, "fact %s %q reads the same as %s's in one language only", key, answer.EN, o.ID)
 			}
 		}
@@ -274,7 +309,7 @@ func (g *generator) facts(e *content.Entry) {
 		}
 		p := factPrompts[key]
 		prompt := content.Text{EN: fmt.Sprintf(p.EN, name.EN), ZH: fmt.Sprintf(p.ZH, name.ZH)}
-		g.add(e, KindFact, string(key), prompt, choices(answer, cands), e.Summary)
+		g.add(e, KindFact, string(key), prompt, g.choices(answer, cands), e.Summary)
 	}
 }
 
@@ -309,14 +344,14 @@ func (g *generator) status(e *content.Entry) {
 	if explain.IsZero() {
 		explain = e.Summary
 	}
-	g.add(e, KindStatus, "retired", prompt, choices(entryName(e), names(active)), explain)
+	g.add(e, KindStatus, "retired", prompt, g.choices(entryName(e), names(active)), explain)
 }
 
 func (g *generator) questions(e *content.Entry) {
 	for _, q := range e.Quiz.Questions {
 		ch := []content.Text{q.Answer}
 		for _, w := range q.Wrong {
-			if slices.ContainsFunc(ch, func(o content.Text) bool { return sameText(o, w) }) {
+			if slices.ContainsFunc(ch, func(o content.Text) bool { return g.sameText(o, w) }) {
 				g.problem(e, "question %q: choice %q is not distinct from another choice", q.Key, w.EN)
 				continue
 			}

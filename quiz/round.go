@@ -33,8 +33,8 @@ type Question struct {
 	Card    *Card
 	Choices []content.Text
 	Correct int // index into Choices
-	Number  int // 1-based position in the round
-	Total   int // questions planned so far, including missed cards asked again
+	Number  int // 1-based position among the round's planned questions; 0 for a missed card asked again
+	Total   int // planned questions, not counting missed cards asked again
 	Scope   Scope
 	Repeat  bool // a missed card asked once more
 }
@@ -49,6 +49,7 @@ func ChoiceData(q *Question, i int) string { return q.Token + ":" + strconv.Itoa
 // Feedback is the result of one graded answer.
 type Feedback struct {
 	Card    *Card
+	Repeat  bool // the answer was to a missed card asked again
 	Choices []content.Text
 	Chosen  int
 	Correct int
@@ -295,10 +296,20 @@ func (e *Engine) question(user string, r *Round) *Question {
 			continue
 		}
 		choices, correct := shuffled(c, user)
-		return &Question{
+		q := &Question{
 			Token: makeToken(user, r, r.Pos), Card: c, Choices: choices, Correct: correct,
-			Number: r.Pos + 1, Total: len(r.Items), Scope: ParseScope(r.Scope), Repeat: it.Repeat,
+			Scope: ParseScope(r.Scope), Repeat: it.Repeat,
 		}
+		for i, other := range r.Items {
+			if other.Repeat {
+				continue
+			}
+			q.Total++
+			if i <= r.Pos && !it.Repeat {
+				q.Number++
+			}
+		}
+		return q
 	}
 	return nil
 }
@@ -382,7 +393,7 @@ func (e *Engine) AnswerText(ctx context.Context, u User, text string, now time.T
 		return Step{}, false, nil
 	}
 	step, err = e.grade(ctx, u, func(r *Round) (int, error) {
-		if r.ID != p.Round.ID || r.Pos != q.Number-1 {
+		if r.ID != p.Round.ID || r.Pos != p.Round.Pos {
 			return 0, ErrAnswered
 		}
 		return choice, nil
@@ -509,7 +520,7 @@ func (e *Engine) apply(u User, p *Progress, q *Question, choice int, now time.Ti
 	}
 
 	step := Step{Feedback: &Feedback{
-		Card: q.Card, Choices: q.Choices, Chosen: choice, Correct: q.Correct,
+		Card: q.Card, Repeat: q.Repeat, Choices: q.Choices, Chosen: choice, Correct: q.Correct,
 		Result: result, Rating: rating, Due: next.Due,
 	}}
 	r.Pos++

@@ -15,6 +15,8 @@ import (
 type Config struct {
 	// ContentDir adds or overrides knowledge-base entries without a rebuild (BOT_CONTENT_DIR).
 	ContentDir string
+	// DataDir holds the embedded progress store (BOT_DATA_DIR).
+	DataDir string
 	// LogLevel is debug, info, warn or error (BOT_LOG_LEVEL).
 	LogLevel string
 
@@ -30,12 +32,13 @@ type Config struct {
 
 // DefaultConfig is the configuration with nothing set: the terminal chat on embedded content.
 func DefaultConfig() Config {
-	return Config{LogLevel: "info", User: "console", Locale: "en"}
+	return Config{DataDir: "./data", LogLevel: "info", User: "console", Locale: "en"}
 }
 
 // envVars documents each environment variable, in the order README's table lists them.
 var envVars = []struct{ name, flag, help string }{
 	{"BOT_CONTENT_DIR", "-content-dir", "directory of extra or overriding knowledge-base entries"},
+	{"BOT_DATA_DIR", "-data-dir", "directory of the embedded progress store (default ./data)"},
 	{"BOT_LOG_LEVEL", "-log-level", "debug, info, warn or error"},
 	{"BOT_CONSOLE_USER", "-user", "terminal chat user id"},
 	{"BOT_LOCALE", "-locale", "terminal chat language, en or zh"},
@@ -49,6 +52,7 @@ func (c *Config) fromEnv(getenv func(string) string) {
 		}
 	}
 	set(&c.ContentDir, "BOT_CONTENT_DIR")
+	set(&c.DataDir, "BOT_DATA_DIR")
 	set(&c.LogLevel, "BOT_LOG_LEVEL")
 	set(&c.User, "BOT_CONSOLE_USER")
 	set(&c.Locale, "BOT_LOCALE")
@@ -57,6 +61,7 @@ func (c *Config) fromEnv(getenv func(string) string) {
 // flags registers the non-secret settings on fs, defaulting to c's current values.
 func (c *Config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.ContentDir, "content-dir", c.ContentDir, "directory of extra or overriding entries (BOT_CONTENT_DIR)")
+	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "directory of the embedded progress store (BOT_DATA_DIR)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn, error (BOT_LOG_LEVEL)")
 	fs.BoolVar(&c.Console, "console", c.Console, "run the terminal chat even when platform tokens are set")
 	fs.BoolVar(&c.JSON, "json", c.JSON, "terminal chat prints one JSON object per reply")
@@ -72,6 +77,9 @@ func (c Config) Validate() error {
 	}
 	if c.Locale != "en" && c.Locale != "zh" {
 		errs = append(errs, fmt.Errorf("BOT_LOCALE / -locale: %q is not en or zh", c.Locale))
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		errs = append(errs, errors.New("BOT_DATA_DIR / -data-dir: must not be empty"))
 	}
 	if strings.TrimSpace(c.User) == "" {
 		errs = append(errs, errors.New("BOT_CONSOLE_USER / -user: must not be empty"))

@@ -15,3 +15,14 @@ func mustWrite(t *testing.T, path, body string) {
 		t.Fatal(err)
 	}
 }
+
+// withEnv returns a copy of env with key set.
+func withEnv(env map[string]string, key, value string) map[string]string {
+	out := map[string]string{key: value}
+	for k, v := range env {
+		if k != key {
+			out[k] = v
+		}
+	}
+	return out
+}

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 
 	"github.com/pybrarian/pybrarian/content"
+	"github.com/pybrarian/pybrarian/quiz"
 )
 
 // runLint checks the embedded knowledge base, or DIR laid over it, and prints each problem as
@@ -23,14 +25,38 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		}
 		sources = append(sources, content.Dir(args[0]))
 	}
-	problems := content.Lint(sources...)
-	for _, p := range problems {
-		fmt.Fprintln(stdout, p)
-	}
-	if len(problems) > 0 {
+	kb, err := content.Load(sources...)
+	var problems content.Problems
+	if errors.As(err, &problems) {
+		for _, p := range problems {
+			fmt.Fprintln(stdout, p)
+		}
 		fmt.Fprintf(stderr, "%d problem(s)\n", len(problems))
 		return 1
 	}
+	if err != nil {
+		fmt.Fprintln(stderr, "bot lint:", err)
+		return 1
+	}
+	// The content is valid; now check that its facts make sound quiz cards.
+	_, cardProblems, err := quiz.NewBank(kb)
+	for _, p := range cardProblems {
+		fmt.Fprintln(stdout, p)
+	}
+	if err != nil {
+		fmt.Fprintln(stdout, err)
+	}
+	if n := len(cardProblems); n > 0 || err != nil {
+		fmt.Fprintf(stderr, "%d quiz problem(s)\n", n+btoi(err != nil))
+		return 1
+	}
 	fmt.Fprintln(stderr, "content OK")
+	return 0
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
 	return 0
 }

@@ -12,10 +12,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/pybrarian/pybrarian/adapters/console"
 	"github.com/pybrarian/pybrarian/bot"
 	"github.com/pybrarian/pybrarian/content"
+	"github.com/pybrarian/pybrarian/quiz"
+	"github.com/pybrarian/pybrarian/store/bolt"
 )
 
 func main() {
@@ -26,13 +29,23 @@ func main() {
 
 // run dispatches subcommands and returns the exit code: 0 success, 1 failure, 2 usage error.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	return runAt(ctx, args, stdin, stdout, stderr, getenv, time.Now)
+}
+
+// runAt is run with a clock, so end-to-end tests are deterministic.
+func runAt(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string, now func() time.Time) int {
 	if len(args) > 0 {
 		switch args[0] {
 		case "lint":
 			return runLint(args[1:], stdout, stderr)
+		case "evaluate":
+			return runEvaluate(args[1:], stdout, stderr)
+		case "reports":
+			return runReports(ctx, args[1:], stdout, stderr, getenv)
 		}
 	}
 	m := NewMain(stdin, stdout, stderr, getenv)
+	m.Now = now
 	if err := m.ParseFlags(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -56,13 +69,15 @@ type Main struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
-	log            *slog.Logger
-	closers        []io.Closer
+	// Now is the clock; tests replace it.
+	Now     func() time.Time
+	log     *slog.Logger
+	closers []io.Closer
 }
 
 // NewMain returns a Main reading the given streams and environment.
 func NewMain(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *Main {
-	return &Main{Config: DefaultConfig(), stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
+	return &Main{Config: DefaultConfig(), stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, Now: time.Now}
 }
 
 // ParseFlags reads the environment, then the command line, and validates the result.
@@ -72,7 +87,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.SetOutput(m.stderr)
 	m.Config.flags(fs)
 	fs.Usage = func() {
-		fmt.Fprintf(m.stderr, "Usage: bot [flags]\n       bot lint [DIR]\n\nFlags:\n")
+		fmt.Fprintf(m.stderr, "Usage: bot [flags]\n       bot lint [DIR]\n       bot evaluate FILE.csv\n       bot reports [N]\n\nFlags:\n")
 		fs.PrintDefaults()
 		fmt.Fprintf(m.stderr, "\nEnvironment:\n")
 		for _, v := range envVars {
@@ -83,7 +98,7 @@ func (m *Main) ParseFlags(args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (subcommands: lint)", fs.Arg(0))
+		return fmt.Errorf("unexpected argument %q (subcommands: lint, evaluate, reports)", fs.Arg(0))
 	}
 	return m.Config.Validate()
 }
@@ -95,7 +110,20 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	core, err := bot.New(bot.Config{Content: kb, Logger: m.log})
+	bank, _, err := quiz.NewBank(kb)
+	if err != nil {
+		return err
+	}
+	st, err := bolt.Open(m.Config.DataDir)
+	if err != nil {
+		return fmt.Errorf("BOT_DATA_DIR: %w", err)
+	}
+	m.closers = append(m.closers, st)
+	engine, err := quiz.NewEngine(quiz.Config{Bank: bank, Store: st, Boards: st, Reports: st})
+	if err != nil {
+		return err
+	}
+	core, err := bot.New(bot.Config{Content: kb, Quiz: engine, Logger: m.log, Now: m.Now})
 	if err != nil {
 		return err
 	}

@@ -4,14 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"time"
 )
 
 // runBot runs the real program with the given arguments, stdin and environment, and returns its
 // exit code, stdout and stderr.
+// Unless env sets BOT_DATA_DIR, each run gets a fresh data directory of its own.
 func runBot(t *testing.T, args []string, stdin string, env map[string]string) (int, string, string) {
 	t.Helper()
+	if _, ok := env["BOT_DATA_DIR"]; !ok {
+		env = withEnv(env, "BOT_DATA_DIR", t.TempDir())
+	}
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut, func(k string) string { return env[k] })
 	return code, out.String(), errOut.String()
@@ -106,5 +113,132 @@ func TestLintSubcommand(t *testing.T) {
 	}
 	if !strings.Contains(out, dir+"/entries/broken.yaml:4: unknown field \"sumary\"") {
 		t.Errorf("lint output lacks the file:line problem:\n%s", out)
+	}
+}
+
+// TestConsoleQuizRound is the quiz issue's acceptance check: /quiz frameworks in the terminal, each
+// question answered by number until the round ends, then /stats; a second process on the same data
+// directory shows the same /stats.
+func TestConsoleQuizRound(t *testing.T) {
+	dir := t.TempDir()
+	now := func() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) }
+	env := map[string]string{"BOT_DATA_DIR": dir}
+
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	done := make(chan int)
+	go func() {
+		var errOut bytes.Buffer
+		done <- runAt(context.Background(), []string{"-console", "-json"}, inR, outW, &errOut, func(k string) string { return env[k] }, now)
+		outW.Close()
+	}()
+	dec := json.NewDecoder(outR)
+	read := func() jsonLine {
+		t.Helper()
+		var l jsonLine
+		if err := dec.Decode(&l); err != nil {
+			t.Fatalf("reading a reply: %v", err)
+		}
+		return l
+	}
+	say := func(line string) {
+		t.Helper()
+		if _, err := io.WriteString(inW, line+"\n"); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	say("/quiz frameworks")
+	q := read()
+	if len(q.Choices) < 3 || !strings.Contains(q.Text, "Question 1 of 5") {
+		t.Fatalf("first question: %+v", q)
+	}
+	answers := 0
+	var summary jsonLine
+	for {
+		say("1") // always the first choice: some right, some wrong
+		answers++
+		fb := read()
+		if len(fb.Choices) != 0 || !(strings.Contains(fb.Text, "Right!") || strings.Contains(fb.Text, "Not quite")) {
+			t.Fatalf("feedback %d: %+v", answers, fb)
+		}
+		next := read()
+		if len(next.Choices) == 0 {
+			summary = next
+			break
+		}
+		if answers > 10 {
+			t.Fatal("the round never ends")
+		}
+	}
+	if answers < 5 || !strings.Contains(summary.Text, "Round complete!") || !strings.Contains(summary.Text, "Score:") {
+		t.Fatalf("after %d answers the summary is %+v", answers, summary)
+	}
+	say("/stats")
+	stats := read()
+	if !strings.Contains(stats.Text, fmt.Sprintf("Answers: %d", answers)) {
+		t.Errorf("/stats after the round:\n%s", stats.Text)
+	}
+	inW.Close()
+	if code := <-done; code != 0 {
+		t.Fatalf("exit code %d", code)
+	}
+
+	var out, errOut bytes.Buffer
+	code := runAt(context.Background(), []string{"-console", "-json"}, strings.NewReader("/stats\n"), &out, &errOut, func(k string) string { return env[k] }, now)
+	if code != 0 {
+		t.Fatalf("second process: exit %d: %s", code, errOut.String())
+	}
+	if again := decodeLines(t, out.String()); len(again) != 1 || again[0].Text != stats.Text {
+		t.Errorf("/stats in a new process differs:\n%s\nwant:\n%s", out.String(), stats.Text)
+	}
+}
+
+func TestEvaluateSubcommand(t *testing.T) {
+	code, out, stderr := runBot(t, []string{"evaluate", "../../quiz/replay/testdata/review_logs_josh_1711744352250_to_1728234780857.csv"}, "", nil)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"scored 5329", "FSRS-6 (default parameters)  0.4586", "SM-2", "AVG (constant)", "RMSE(bins)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("evaluate output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, stderr := runBot(t, []string{"evaluate"}, "", nil); code != 2 || !strings.Contains(stderr, "usage") {
+		t.Errorf("evaluate without a file: exit %d, %q", code, stderr)
+	}
+}
+
+func TestReportsSubcommand(t *testing.T) {
+	env := map[string]string{"BOT_DATA_DIR": t.TempDir()}
+	runBot(t, []string{"-json"}, "/quiz flask 1\n1\n/report the wording is odd\n", env)
+	code, out, stderr := runBot(t, []string{"reports"}, "", env)
+	if code != 0 || !strings.Contains(out, "flask") || !strings.Contains(out, "the wording is odd") || !strings.Contains(out, "console") {
+		t.Errorf("bot reports: exit %d\n%s%s", code, out, stderr)
+	}
+}
+
+func TestSecondProcessOnSameDataDir(t *testing.T) {
+	env := map[string]string{"BOT_DATA_DIR": t.TempDir()}
+	inR, inW := io.Pipe()
+	defer inW.Close()
+	first := make(chan struct{})
+	outR, outW := io.Pipe()
+	go func() {
+		runAt(context.Background(), []string{"-json"}, inR, outW, io.Discard, func(k string) string { return env[k] }, time.Now)
+		outW.Close()
+	}()
+	go func() {
+		io.WriteString(inW, "/help\n")
+		close(first)
+	}()
+	<-first
+	var l jsonLine
+	if err := json.NewDecoder(outR).Decode(&l); err != nil { // the first process is up and holds the store
+		t.Fatal(err)
+	}
+	code, _, stderr := runBot(t, nil, "", env)
+	if code != 1 || !strings.Contains(stderr, "in use by another Pybrarian process") {
+		t.Errorf("second process: exit %d, stderr %q; want a clear error", code, stderr)
 	}
 }

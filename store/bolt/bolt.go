@@ -12,6 +12,7 @@
 //	boards/<chat|week>/seen/<answer> credited answers, so a retry never counts twice
 //	reports/<sequence>        JSON report
 //	chats/<chat>/<key>        chat settings
+//	polls/<poll id>           what a Telegram quiz poll asks, to grade its answers
 //	meta/format               layout version
 package bolt
 
@@ -45,6 +46,7 @@ var (
 	bucketReports = []byte("reports")
 	bucketChats   = []byte("chats")
 	bucketMeta    = []byte("meta")
+	bucketPolls   = []byte("polls")
 
 	keyVersion  = []byte("v")
 	keyProgress = []byte("p")
@@ -84,7 +86,7 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("bolt: opening %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bucketUsers, bucketBoards, bucketReports, bucketChats, bucketMeta} {
+		for _, b := range [][]byte{bucketUsers, bucketBoards, bucketReports, bucketChats, bucketMeta, bucketPolls} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -342,4 +344,22 @@ func (s *Store) ForEachUser(ctx context.Context, fn func(user string, rec quiz.R
 			return fn(string(k), rec)
 		})
 	})
+}
+
+// PutPoll remembers what a native quiz poll asks, because Telegram's poll answers carry only the
+// poll id.
+func (s *Store) PutPoll(ctx context.Context, id string, ref []byte) error {
+	return s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketPolls).Put([]byte(id), ref) })
+}
+
+// Poll returns what PutPoll stored for id, or nil and no error for an unknown poll.
+func (s *Store) Poll(ctx context.Context, id string) ([]byte, error) {
+	var ref []byte
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		if v := tx.Bucket(bucketPolls).Get([]byte(id)); v != nil {
+			ref = slices.Clone(v)
+		}
+		return nil
+	})
+	return ref, err
 }

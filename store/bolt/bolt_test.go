@@ -1,6 +1,7 @@
 package bolt
 
 import (
+	"context"
 	"errors"
 	"testing"
 
@@ -43,5 +44,22 @@ func TestSecondProcessGetsClearError(t *testing.T) {
 	_, err = Open(dir)
 	if !errors.Is(err, ErrLocked) {
 		t.Fatalf("second Open = %v, want ErrLocked", err)
+	}
+}
+
+func TestPolls(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if ref, err := s.Poll(context.Background(), "nope"); ref != nil || err != nil {
+		t.Errorf("unknown poll = %q, %v; want nil, nil", ref, err)
+	}
+	if err := s.PutPoll(context.Background(), "p1", []byte(`{"chat":1}`)); err != nil {
+		t.Fatal(err)
+	}
+	if ref, _ := s.Poll(context.Background(), "p1"); string(ref) != `{"chat":1}` {
+		t.Errorf("Poll(p1) = %q", ref)
 	}
 }
