@@ -185,3 +185,11 @@ func TestParseLocale(t *testing.T) {
 		}
 	}
 }
+
+func TestLintSpaceInChinese(t *testing.T) {
+	alpha := strings.Replace(validEntry, "zh: Alpha 用来提供网页。", "zh: Alpha 用来 提供网页。", 1)
+	ps := Lint(testSource(map[string]string{"topics.yaml": testTopics, "entries/alpha.yaml": alpha, "entries/beta.yaml": betaEntry}))
+	if len(ps) != 1 || !strings.Contains(ps[0].String(), "alpha.yaml:11: summary.zh has a space between Chinese characters") {
+		t.Errorf("Lint() = %v, want the stray space reported at line 11", ps)
+	}
+}

@@ -22,6 +22,7 @@ const (
 var (
 	idPattern       = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]*$`)
 	traitKeyPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	hanSpaceHan     = regexp.MustCompile(`[\p{Han}\x{3000}-\x{303F}\x{FF00}-\x{FFEF}] [\p{Han}\x{3000}-\x{303F}\x{FF00}-\x{FFEF}]`)
 )
 
 var (
@@ -299,6 +300,8 @@ func (v entryCheck) text(field string, t Text, max int) {
 			v.addf(at, "%s is %d characters, at most %d allowed", at, utf8.RuneCountInString(s), max)
 		case strings.Count(s, "`")%2 != 0:
 			v.addf(at, "%s has an unclosed ` code span", at)
+		case lang == Chinese && hanSpaceHan.MatchString(s):
+			v.addf(at, "%s has a space between Chinese characters (a folded YAML line? use | or one line)", at)
 		}
 	}
 }
