@@ -34,6 +34,9 @@ type Console struct {
 	UserID string
 	// Locale is the user's language tag ("en", "zh").
 	Locale string
+	// Interactive greets the user and prompts for each line; set it when a person is typing (stdin
+	// is a terminal), never for scripts.
+	Interactive bool
 }
 
 // jsonReply is the -json output contract: text is the plain rendering, entry the id of the entry the
@@ -65,7 +68,17 @@ func (c *Console) Run(ctx context.Context) error {
 	}()
 	enc := json.NewEncoder(c.Out)
 	enc.SetEscapeHTML(false)
+	if c.Interactive && !c.JSON {
+		greeting := "Pybrarian: ask \"what is flask?\", try /quiz, or /help. Ctrl-D quits.\n"
+		if c.Locale == "zh" {
+			greeting = "Pybrarian：可以问“flask是什么”，试试 /quiz，或发送 /help。Ctrl-D 退出。\n"
+		}
+		io.WriteString(c.Out, greeting)
+	}
 	for {
+		if c.Interactive && !c.JSON {
+			io.WriteString(c.Out, "> ")
+		}
 		select {
 		case <-ctx.Done():
 			return nil

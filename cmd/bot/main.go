@@ -130,6 +130,7 @@ func (m *Main) Run(ctx context.Context) error {
 	c := &console.Console{
 		In: m.stdin, Out: m.stdout, Handler: core,
 		JSON: m.Config.JSON, UserID: m.Config.User, Locale: m.Config.Locale,
+		Interactive: isTerminal(m.stdin),
 	}
 	return c.Run(ctx)
 }
@@ -158,4 +159,14 @@ func loadContent(dir string) (*content.KB, error) {
 		return nil, fmt.Errorf("content has problems (run `bot lint` for the list):\n%w", err)
 	}
 	return kb, nil
+}
+
+// isTerminal reports whether r is a terminal a person types into, as opposed to a pipe or file.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -1,0 +1,110 @@
+package console
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pybrarian/pybrarian/bot"
+	"github.com/pybrarian/pybrarian/content"
+	"github.com/pybrarian/pybrarian/quiz"
+	"github.com/pybrarian/pybrarian/store/bolt"
+)
+
+func newCore(t *testing.T) *bot.Bot {
+	t.Helper()
+	kb, err := content.Load(content.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bank, _, err := quiz.NewBank(kb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := bolt.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	e, err := quiz.NewEngine(quiz.Config{Bank: bank, Store: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := bot.New(bot.Config{Content: kb, Quiz: e, Now: func() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestPlainOutputNumbersChoices(t *testing.T) {
+	var out bytes.Buffer
+	c := &Console{In: strings.NewReader("/quiz flask 1\n\n"), Out: &out, Handler: newCore(t), UserID: "u1"}
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{"Question 1 of 1", "  1) ", "  2) ", ") I don't know\n"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "> ") {
+		t.Errorf("a non-interactive run must not print prompts:\n%s", got)
+	}
+}
+
+func TestJSONOutputOneObjectPerReply(t *testing.T) {
+	var out bytes.Buffer
+	c := &Console{In: strings.NewReader("/quiz flask 1\n1\n/lib flask\n"), Out: &out, Handler: newCore(t), JSON: true, Interactive: true}
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var objs []jsonReply
+	dec := json.NewDecoder(&out)
+	for dec.More() {
+		var r jsonReply
+		if err := dec.Decode(&r); err != nil {
+			t.Fatalf("not JSON lines: %v", err)
+		}
+		objs = append(objs, r)
+	}
+	// question; feedback + (next question or summary); entry
+	if len(objs) != 4 {
+		t.Fatalf("got %d objects, want 4: %+v", len(objs), objs)
+	}
+	if len(objs[0].Choices) < 2 || objs[0].Entry != "" {
+		t.Errorf("question object = %+v", objs[0])
+	}
+	if len(objs[1].Choices) != 0 || !strings.Contains(objs[1].Text, "Flask") || objs[3].Entry != "flask" {
+		t.Errorf("feedback and entry objects = %+v", objs[1:])
+	}
+}
+
+func TestInteractivePrompts(t *testing.T) {
+	var out bytes.Buffer
+	c := &Console{In: strings.NewReader("/help\n"), Out: &out, Handler: newCore(t), Interactive: true, Locale: "zh"}
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); !strings.HasPrefix(got, "Pybrarian：") || strings.Count(got, "> ") != 2 {
+		t.Errorf("interactive output:\n%s", got)
+	}
+}
+
+func TestCancelStopsReading(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	c := &Console{In: blockingReader{}, Out: &bytes.Buffer{}, Handler: newCore(t)}
+	if err := c.Run(ctx); err != nil {
+		t.Errorf("Run after cancel = %v, want nil", err)
+	}
+}
+
+// blockingReader never delivers input, like a terminal nobody types into.
+type blockingReader struct{}
+
+func (blockingReader) Read([]byte) (int, error) { select {} }
