@@ -153,7 +153,11 @@ func (b *Bot) entryReply(lang content.Lang, m content.Match, typed string) Reply
 	if len(e.Related) > 0 {
 		t.Line().Bold(T(lang, msgRelated)).Plain(b.names(lang, e.Related))
 	}
-	return Reply{Text: t, Entry: e.ID, Buttons: entryButtons(lang, e)}
+	buttons := entryButtons(lang, e)
+	if b.quiz != nil && len(b.quiz.Bank().In(quiz.Scope{Entry: e.ID})) > 0 {
+		buttons = append(buttons, Button{Label: T(lang, msgQuizMe), Command: "/quiz " + e.ID})
+	}
+	return Reply{Text: t, Entry: e.ID, Buttons: buttons}
 }
 
 // unwrap rejoins the wrapped lines of a paragraph from a YAML block: with a space between words, and

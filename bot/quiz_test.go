@@ -273,3 +273,20 @@ func TestStoreDownLookupsStillWork(t *testing.T) {
 		t.Errorf("zh: %s", got)
 	}
 }
+
+func TestLookupOffersQuizButton(t *testing.T) {
+	b, _ := newQuizBot(t, nil)
+	rs := b.Handle(context.Background(), event("ada", "ada", Private, "/lib pandas"))
+	var cmd string
+	for _, btn := range rs[0].Buttons {
+		if btn.Label == "Quiz me on this" {
+			cmd = btn.Command
+		}
+	}
+	if cmd != "/quiz pandas" {
+		t.Fatalf("lookup buttons = %+v, want Quiz me on this → /quiz pandas", rs[0].Buttons)
+	}
+	if q := question(t, b.Handle(context.Background(), event("ada", "ada", Private, cmd))); !strings.Contains(q.Text.PlainText(), "pandas") {
+		t.Errorf("the button's command should quiz pandas:\n%s", q.Text.PlainText())
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+
+	"github.com/pybrarian/pybrarian/adapters/telegram"
 )
 
 // Config is every setting of the bot. Values come from the environment, then from flags for the
@@ -28,6 +30,20 @@ type Config struct {
 	User string
 	// Locale is the terminal user's language, en or zh (-locale, BOT_LOCALE).
 	Locale string
+
+	// TelegramToken runs the Telegram adapter (TELEGRAM_TOKEN; environment only).
+	TelegramToken string
+	// TelegramEndpoint overrides the Bot API endpoint (TELEGRAM_API_ENDPOINT).
+	TelegramEndpoint string
+	// TelegramWebhookURL switches Telegram from long polling to a webhook (TELEGRAM_WEBHOOK_URL).
+	TelegramWebhookURL string
+	// TelegramWebhookListen is the webhook server's local address (TELEGRAM_WEBHOOK_LISTEN).
+	TelegramWebhookListen string
+	// TelegramWebhookSecret authenticates Telegram's webhook requests (TELEGRAM_WEBHOOK_SECRET;
+	// environment only).
+	TelegramWebhookSecret string
+	// DiscordToken is recognised so that setting it is not silently ignored (DISCORD_TOKEN).
+	DiscordToken string
 }
 
 // DefaultConfig is the configuration with nothing set: the terminal chat on embedded content.
@@ -42,6 +58,11 @@ var envVars = []struct{ name, flag, help string }{
 	{"BOT_LOG_LEVEL", "-log-level", "debug, info, warn or error"},
 	{"BOT_CONSOLE_USER", "-user", "terminal chat user id"},
 	{"BOT_LOCALE", "-locale", "terminal chat language, en or zh"},
+	{"TELEGRAM_TOKEN", "", "Telegram bot token from @BotFather (runs the Telegram adapter)"},
+	{"TELEGRAM_API_ENDPOINT", "", "self-hosted Bot API endpoint, e.g. http://127.0.0.1:8081/bot%s/%s"},
+	{"TELEGRAM_WEBHOOK_URL", "", "public HTTPS URL for webhook mode (default: long polling)"},
+	{"TELEGRAM_WEBHOOK_LISTEN", "", "local address of the webhook server (default :8443)"},
+	{"TELEGRAM_WEBHOOK_SECRET", "", "webhook secret, required with TELEGRAM_WEBHOOK_URL"},
 }
 
 // fromEnv applies the environment on top of c.
@@ -56,6 +77,12 @@ func (c *Config) fromEnv(getenv func(string) string) {
 	set(&c.LogLevel, "BOT_LOG_LEVEL")
 	set(&c.User, "BOT_CONSOLE_USER")
 	set(&c.Locale, "BOT_LOCALE")
+	set(&c.TelegramToken, "TELEGRAM_TOKEN")
+	set(&c.TelegramEndpoint, "TELEGRAM_API_ENDPOINT")
+	set(&c.TelegramWebhookURL, "TELEGRAM_WEBHOOK_URL")
+	set(&c.TelegramWebhookListen, "TELEGRAM_WEBHOOK_LISTEN")
+	set(&c.TelegramWebhookSecret, "TELEGRAM_WEBHOOK_SECRET")
+	set(&c.DiscordToken, "DISCORD_TOKEN")
 }
 
 // flags registers the non-secret settings on fs, defaulting to c's current values.
@@ -84,6 +111,16 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.User) == "" {
 		errs = append(errs, errors.New("BOT_CONSOLE_USER / -user: must not be empty"))
 	}
+	if c.TelegramToken != "" {
+		if err := c.telegram(nil).Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	} else if c.TelegramWebhookURL != "" || c.TelegramWebhookSecret != "" {
+		errs = append(errs, errors.New("TELEGRAM_WEBHOOK_URL / TELEGRAM_WEBHOOK_SECRET are set but TELEGRAM_TOKEN is not"))
+	}
+	if c.DiscordToken != "" {
+		errs = append(errs, errors.New("DISCORD_TOKEN is set, but this release has no Discord adapter yet: unset it (Telegram and the terminal chat are available)"))
+	}
 	return errors.Join(errs...)
 }
 
@@ -99,4 +136,13 @@ func parseLevel(s string) (slog.Level, error) {
 func newLogger(w io.Writer, level string) *slog.Logger {
 	l, _ := parseLevel(level)
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+// telegram is the Telegram adapter's configuration.
+func (c Config) telegram(log *slog.Logger) telegram.Config {
+	return telegram.Config{
+		Token: c.TelegramToken, Endpoint: c.TelegramEndpoint,
+		WebhookURL: c.TelegramWebhookURL, WebhookListen: c.TelegramWebhookListen, WebhookSecret: c.TelegramWebhookSecret,
+		Logger: log,
+	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/pybrarian/pybrarian/adapters/console"
+	"github.com/pybrarian/pybrarian/adapters/telegram"
 	"github.com/pybrarian/pybrarian/bot"
 	"github.com/pybrarian/pybrarian/content"
 	"github.com/pybrarian/pybrarian/quiz"
@@ -103,7 +104,23 @@ func (m *Main) ParseFlags(args []string) error {
 	return m.Config.Validate()
 }
 
-// Run builds the bot and serves until ctx is cancelled or, in the terminal, until input ends.
+// backend is everything the program needs from a progress store; store/bolt and store/redis both
+// provide it.
+type backend interface {
+	quiz.Store
+	quiz.Leaderboards
+	quiz.Reports
+	telegram.Store
+	io.Closer
+}
+
+// adapter is a running connection to one chat platform (or the terminal).
+type adapter interface {
+	Run(ctx context.Context) error
+}
+
+// Run builds the bot and serves until ctx is cancelled; with only the terminal chat, until its input
+// ends.
 func (m *Main) Run(ctx context.Context) error {
 	m.log = newLogger(m.stderr, m.Config.LogLevel)
 	kb, err := loadContent(m.Config.ContentDir)
@@ -114,9 +131,9 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := bolt.Open(m.Config.DataDir)
+	st, err := m.openStore(ctx)
 	if err != nil {
-		return fmt.Errorf("BOT_DATA_DIR: %w", err)
+		return err
 	}
 	m.closers = append(m.closers, st)
 	engine, err := quiz.NewEngine(quiz.Config{Bank: bank, Store: st, Boards: st, Reports: st})
@@ -127,12 +144,53 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	c := &console.Console{
-		In: m.stdin, Out: m.stdout, Handler: core,
-		JSON: m.Config.JSON, UserID: m.Config.User, Locale: m.Config.Locale,
-		Interactive: isTerminal(m.stdin),
+
+	var adapters []adapter
+	if m.Config.TelegramToken != "" {
+		tg, err := telegram.New(ctx, m.Config.telegram(m.log), core, st)
+		if err != nil {
+			return err
+		}
+		m.log.Info("telegram: connected", "bot", "@"+tg.UserName(), "webhook", m.Config.TelegramWebhookURL != "")
+		adapters = append(adapters, tg)
 	}
-	return c.Run(ctx)
+	if m.Config.Console || len(adapters) == 0 {
+		adapters = append(adapters, &console.Console{
+			In: m.stdin, Out: m.stdout, Handler: core,
+			JSON: m.Config.JSON, UserID: m.Config.User, Locale: m.Config.Locale,
+			Interactive: isTerminal(m.stdin),
+		})
+	}
+	return runAll(ctx, adapters)
+}
+
+// runAll runs the adapters side by side. The first one to fail stops the others. When the terminal
+// chat reaches the end of its input the platform adapters keep serving; when every adapter is done,
+// runAll returns.
+func runAll(ctx context.Context, adapters []adapter) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make(chan error, len(adapters))
+	for _, a := range adapters {
+		go func() { errs <- a.Run(ctx) }()
+	}
+	var first error
+	for range adapters {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+			cancel()
+		}
+	}
+	return first
+}
+
+// openStore opens the embedded store under BOT_DATA_DIR.
+func (m *Main) openStore(ctx context.Context) (backend, error) {
+	st, err := bolt.Open(m.Config.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("BOT_DATA_DIR: %w", err)
+	}
+	return st, nil
 }
 
 // Close releases what Run opened.

@@ -1,0 +1,364 @@
+package telegram_test
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"log/slog"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"github.com/pybrarian/pybrarian/adapters/telegram"
+	"github.com/pybrarian/pybrarian/adapters/telegram/telegramtest"
+	"github.com/pybrarian/pybrarian/bot"
+	"github.com/pybrarian/pybrarian/content"
+	"github.com/pybrarian/pybrarian/quiz"
+	"github.com/pybrarian/pybrarian/store/bolt"
+)
+
+// The embedded knowledge base and its quiz bank are read-only, so the tests share one of each.
+var (
+	kbOnce sync.Once
+	kb     *content.KB
+	bank   *quiz.Bank
+	kbErr  error
+)
+
+func embedded(t *testing.T) (*content.KB, *quiz.Bank) {
+	t.Helper()
+	kbOnce.Do(func() {
+		kb, kbErr = content.Load(content.Embedded())
+		if kbErr == nil {
+			bank, _, kbErr = quiz.NewBank(kb)
+		}
+	})
+	if kbErr != nil {
+		t.Fatal(kbErr)
+	}
+	return kb, bank
+}
+
+// harness runs a real adapter on the real core and the bbolt store against the fake Bot API.
+type harness struct {
+	t     *testing.T
+	srv   *telegramtest.Server
+	clock *telegramtest.Clock
+	store *bolt.Store
+	a     *telegram.Adapter
+	logs  *logRecorder
+	stop  context.CancelFunc
+	done  chan error
+}
+
+type options struct {
+	cfg        func(*telegram.Config)
+	kb         *content.KB
+	manualTime bool
+}
+
+type option func(*options)
+
+// withConfig adjusts the adapter's configuration.
+func withConfig(f func(*telegram.Config)) option { return func(o *options) { o.cfg = f } }
+
+// withContent serves another knowledge base.
+func withContent(k *content.KB) option { return func(o *options) { o.kb = k } }
+
+// manualClock makes time move only when the test advances it; otherwise every wait completes at
+// once in virtual time.
+func manualClock() option { return func(o *options) { o.manualTime = true } }
+
+var start = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+
+func newHarness(t *testing.T, opts ...option) *harness {
+	t.Helper()
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	k, b := embedded(t)
+	if o.kb != nil {
+		k = o.kb
+		var err error
+		if b, _, err = quiz.NewBank(k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := &harness{t: t, srv: telegramtest.NewServer(t), clock: telegramtest.NewClock(start), logs: &logRecorder{}}
+	h.clock.SetAuto(!o.manualTime)
+	st, err := bolt.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	h.store = st
+	engine, err := quiz.NewEngine(quiz.Config{Bank: b, Store: st, Boards: st, Reports: st})
+	if err != nil {
+		t.Fatal(err)
+	}
+	core, err := bot.New(bot.Config{Content: k, Quiz: engine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := telegram.Config{
+		Token: telegramtest.Token, Endpoint: h.srv.Endpoint(), Clock: h.clock,
+		Logger: slog.New(h.logs),
+	}
+	if o.cfg != nil {
+		o.cfg(&cfg)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	h.a, err = telegram.New(ctx, cfg, core, st)
+	if err != nil {
+		cancel()
+		t.Fatalf("New: %v", err)
+	}
+	h.stop, h.done = cancel, make(chan error, 1)
+	go func() { h.done <- h.a.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-h.done:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("Run did not return after cancel")
+		}
+		if t.Failed() {
+			t.Logf("adapter log:\n%s", h.logs.String())
+		}
+	})
+	if cfg.WebhookURL == "" {
+		h.srv.WaitPolling(t)
+	} else {
+		h.srv.WaitCall(t, "setWebhook", 1)
+	}
+	return h
+}
+
+// Users and chats of the scripted conversations.
+type user struct {
+	id    int64
+	first string
+	lang  string
+}
+
+var (
+	ada = user{1001, "Ada", "en"}
+	li  = user{1002, "Li", "zh-hans"}
+	bob = user{1003, "Bob", "en-GB"}
+)
+
+type chat struct {
+	id  int64
+	typ string
+}
+
+func private(u user) chat { return chat{u.id, "private"} }
+
+var group = chat{-1001234567, "supergroup"}
+
+func (u user) json() map[string]any {
+	return map[string]any{"id": u.id, "is_bot": false, "first_name": u.first, "language_code": u.lang}
+}
+
+func (c chat) json() map[string]any {
+	m := map[string]any{"id": c.id, "type": c.typ}
+	if c.typ != "private" {
+		m["title"] = "Python learners"
+	}
+	return m
+}
+
+var msgIDs atomic.Int64
+
+var mention = regexp.MustCompile(`@\w+`)
+
+// entities lists what Telegram would mark in text: a bot_command at the start, @mentions.
+// Offsets and lengths count UTF-16 units, as Telegram's do.
+func entities(text string) []map[string]any {
+	u16 := func(s string) int { return len(utf16.Encode([]rune(s))) }
+	var out []map[string]any
+	if strings.HasPrefix(text, "/") {
+		word, _, _ := strings.Cut(text, " ")
+		out = append(out, map[string]any{"type": "bot_command", "offset": 0, "length": u16(word)})
+		return out
+	}
+	for _, m := range mention.FindAllStringIndex(text, -1) {
+		out = append(out, map[string]any{"type": "mention", "offset": u16(text[:m[0]]), "length": u16(text[m[0]:m[1]])})
+	}
+	return out
+}
+
+func message(c chat, from user, text string) map[string]any {
+	m := map[string]any{
+		"message_id": int(msgIDs.Add(1)), "date": 1, "chat": c.json(), "from": from.json(), "text": text,
+	}
+	if e := entities(text); len(e) > 0 {
+		m["entities"] = e
+	}
+	return m
+}
+
+// send scripts a text message and returns the message object.
+func (h *harness) send(c chat, from user, text string) map[string]any {
+	m := message(c, from, text)
+	h.srv.PushUpdate(map[string]any{"message": m})
+	return m
+}
+
+var queryIDs atomic.Int64
+
+// press scripts a press of a button carrying data on message msgID.
+func (h *harness) press(c chat, from user, msgID int, data string) {
+	h.srv.PushUpdate(map[string]any{"callback_query": map[string]any{
+		"id":   fmt.Sprintf("cq-%d", queryIDs.Add(1)),
+		"from": from.json(),
+		"message": map[string]any{
+			"message_id": msgID, "date": 1, "chat": c.json(), "from": telegramtest.Bot, "text": "…",
+		},
+		"chat_instance": "42",
+		"data":          data,
+	}})
+}
+
+// settle sends /help in chat and waits for its answer. Updates of one chat are handled in order,
+// so everything an earlier update of that chat caused has been sent by then. It returns the
+// sequence number of the answer.
+func (h *harness) settle(c chat, from user) int {
+	h.t.Helper()
+	before := h.srv.LastSeq()
+	h.send(c, from, "/help")
+	for {
+		call := h.srv.WaitCallAfter(h.t, "sendMessage", before)
+		if text := call.Get("text"); call.Get("chat_id") == fmt.Sprint(c.id) && strings.Contains(text, "Pybrarian") && strings.Contains(text, "/find") {
+			return call.Seq
+		}
+		before = call.Seq
+	}
+}
+
+// sentBetween returns the calls after seq and before the settle call at end, leaving out reads.
+func (h *harness) sentBetween(seq, end int) []*telegramtest.Call {
+	var out []*telegramtest.Call
+	for _, c := range h.srv.CallsAfter(seq) {
+		if c.Seq < end {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func (h *harness) setting(chat, key string) string {
+	h.t.Helper()
+	v, err := h.store.ChatSetting(context.Background(), chat, key)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return v
+}
+
+// keyboard is the decoded reply_markup of a call.
+type keyboard struct {
+	InlineKeyboard [][]struct {
+		Text         string  `json:"text"`
+		URL          *string `json:"url"`
+		CallbackData *string `json:"callback_data"`
+	} `json:"inline_keyboard"`
+}
+
+func markup(t *testing.T, c *telegramtest.Call) keyboard {
+	t.Helper()
+	var k keyboard
+	if c.Get("reply_markup") == "" {
+		return k
+	}
+	if err := c.Decode("reply_markup", &k); err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+// choices returns the callback data of the one-per-row choice buttons of a question.
+func choices(t *testing.T, c *telegramtest.Call) []string {
+	t.Helper()
+	var out []string
+	for _, row := range markup(t, c).InlineKeyboard {
+		if len(row) == 1 && row[0].CallbackData != nil && !strings.HasPrefix(*row[0].CallbackData, "cmd:") {
+			out = append(out, *row[0].CallbackData)
+		}
+	}
+	return out
+}
+
+var tag = regexp.MustCompile(`<[^>]*>`)
+
+// visible is what a Telegram client shows for an HTML text.
+func visible(s string) string { return html.UnescapeString(tag.ReplaceAllString(s, "")) }
+
+// logRecorder is a slog.Handler that keeps the adapter's log lines and lets a test wait for one,
+// the adapter's way of saying something happened that shows nowhere else.
+type logRecorder struct {
+	mu      sync.Mutex
+	lines   []string
+	changed chan struct{}
+}
+
+func (l *logRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (l *logRecorder) WithAttrs([]slog.Attr) slog.Handler       { return l }
+func (l *logRecorder) WithGroup(string) slog.Handler            { return l }
+
+func (l *logRecorder) Handle(_ context.Context, r slog.Record) error {
+	var b strings.Builder
+	b.WriteString(r.Level.String() + " " + r.Message)
+	r.Attrs(func(a slog.Attr) bool {
+		b.WriteString(" " + a.String())
+		return true
+	})
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, b.String())
+	if l.changed != nil {
+		close(l.changed)
+		l.changed = nil
+	}
+	return nil
+}
+
+func (l *logRecorder) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
+}
+
+// wait blocks until a line containing substr has been logged, and returns it.
+func (l *logRecorder) wait(t *testing.T, substr string) string {
+	t.Helper()
+	deadline := time.NewTimer(telegramtest.WaitTimeout)
+	defer deadline.Stop()
+	for {
+		l.mu.Lock()
+		for _, line := range l.lines {
+			if strings.Contains(line, substr) {
+				l.mu.Unlock()
+				return line
+			}
+		}
+		if l.changed == nil {
+			l.changed = make(chan struct{})
+		}
+		ch := l.changed
+		l.mu.Unlock()
+		select {
+		case <-ch:
+		case <-deadline.C:
+			t.Fatalf("no log line containing %q; log:\n%s", substr, l.String())
+		}
+	}
+}

@@ -1,0 +1,156 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/pybrarian/pybrarian/bot"
+)
+
+// deliver sends replies as new messages, in order. Edit hints are ignored here (there is no
+// message to edit), and Private replies are sent like the rest, since a Telegram chat message
+// cannot be shown to one member only.
+func (a *Adapter) deliver(ctx context.Context, o *origin, replies []bot.Reply) {
+	for _, r := range replies {
+		if err := a.send(ctx, o, r); err != nil {
+			if ctx.Err() != nil || errors.Is(err, errUnreachable) {
+				return // the rest would fail the same way
+			}
+			a.log.Error("sending a reply", "chat", o.to.key, "err", err)
+		}
+	}
+}
+
+// send sends one reply: as a native quiz poll when the chat asked for polls, else as HTML text
+// split to Telegram's length limit, with the keyboard on the last part.
+func (a *Adapter) send(ctx context.Context, o *origin, r bot.Reply) error {
+	if r.Question != nil && !o.to.group && a.pollMode(ctx, o.to.key) {
+		err := a.sendPoll(ctx, o, r)
+		if !errors.Is(err, errNoPoll) {
+			return err
+		}
+		// The question does not fit a poll's limits: buttons always work.
+	}
+	kb, err := keyboard(r)
+	if err != nil {
+		return err
+	}
+	parts := renderHTML(r.Text, maxMessageLen)
+	if len(parts) == 0 {
+		if kb == nil {
+			return nil
+		}
+		parts = []string{"…"}
+	}
+	for i, p := range parts {
+		var k *tgbotapi.InlineKeyboardMarkup
+		if i == len(parts)-1 {
+			k = kb
+		}
+		if _, err := a.sendMessage(ctx, o, p, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sendMessage sends one HTML message. The first message answering a group member quotes theirs,
+// so it is clear whom the bot answers; in a forum it stays in the asker's topic.
+func (a *Adapter) sendMessage(ctx context.Context, o *origin, text string, kb *tgbotapi.InlineKeyboardMarkup) (tgbotapi.Message, error) {
+	p := tgbotapi.Params{
+		"chat_id":                  strconv.FormatInt(o.to.id, 10),
+		"text":                     text,
+		"parse_mode":               tgbotapi.ModeHTML,
+		"disable_web_page_preview": "true",
+	}
+	if o.replyTo != 0 {
+		p["reply_to_message_id"] = strconv.Itoa(o.replyTo)
+		p["allow_sending_without_reply"] = "true"
+	}
+	a.addThread(p, o)
+	if err := p.AddInterface("reply_markup", kb); err != nil {
+		return tgbotapi.Message{}, err
+	}
+	resp, err := a.request(ctx, &o.to, "sendMessage", p)
+	if err != nil {
+		return tgbotapi.Message{}, err
+	}
+	o.replyTo = 0
+	return decodeMessage(resp)
+}
+
+// addThread keeps a reply in the asker's forum topic; v5.5.1 has no field for it.
+func (a *Adapter) addThread(p tgbotapi.Params, o *origin) {
+	if o.thread != 0 {
+		p["message_thread_id"] = strconv.Itoa(o.thread)
+	}
+}
+
+func (a *Adapter) editMessage(ctx context.Context, o *origin, msgID int, text string, kb *tgbotapi.InlineKeyboardMarkup) error {
+	p := tgbotapi.Params{
+		"chat_id":                  strconv.FormatInt(o.to.id, 10),
+		"message_id":               strconv.Itoa(msgID),
+		"text":                     text,
+		"parse_mode":               tgbotapi.ModeHTML,
+		"disable_web_page_preview": "true",
+	}
+	// Without reply_markup the edit removes the keyboard: an answered question keeps no buttons.
+	if err := p.AddInterface("reply_markup", kb); err != nil {
+		return err
+	}
+	_, err := a.request(ctx, &o.to, "editMessageText", p)
+	if isNotModified(err) {
+		return nil
+	}
+	return err
+}
+
+// editMerged replaces the message a button was on with the replies joined into one text, under
+// the keyboard of the last. Text past the length limit follows as new messages; if the message
+// cannot be edited (deleted, too old) the replies are sent as new messages instead.
+func (a *Adapter) editMerged(ctx context.Context, o *origin, msgID int, rs []bot.Reply) {
+	var m bot.Markup
+	for i, r := range rs {
+		if i > 0 {
+			m.Para()
+		}
+		m.Append(r.Text)
+	}
+	last := rs[len(rs)-1]
+	kb, err := keyboard(bot.Reply{Choices: last.Choices, Buttons: last.Buttons})
+	if err != nil {
+		a.log.Error("building a keyboard", "chat", o.to.key, "err", err)
+		kb = nil
+	}
+	parts := renderHTML(m, maxMessageLen)
+	if len(parts) == 0 {
+		parts = []string{"…"}
+	}
+	first := kb
+	if len(parts) > 1 {
+		first = nil
+	}
+	if err := a.editMessage(ctx, o, msgID, parts[0], first); err != nil {
+		if ctx.Err() != nil || errors.Is(err, errUnreachable) {
+			return
+		}
+		a.log.Warn("editing the message failed; sending the replies instead", "chat", o.to.key, "err", err)
+		a.deliver(ctx, o, rs)
+		return
+	}
+	for i, p := range parts[1:] {
+		var k *tgbotapi.InlineKeyboardMarkup
+		if i == len(parts)-2 {
+			k = kb
+		}
+		if _, err := a.sendMessage(ctx, o, p, k); err != nil {
+			if ctx.Err() == nil && !errors.Is(err, errUnreachable) {
+				a.log.Error("sending a reply", "chat", o.to.key, "err", err)
+			}
+			return
+		}
+	}
+}
