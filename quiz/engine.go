@@ -1,7 +1,10 @@
 package quiz
 
 import (
+	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -130,17 +133,25 @@ func (e *Engine) progress(ctx context.Context, user string, now time.Time) (uint
 	if err != nil {
 		return 0, Progress{}, err
 	}
-	e.cache.put(user, rec.Version, rec.Progress, now)
+	e.cache.put(user, rec.Version, p, now)
 	return rec.Version, p, nil
+}
+
+// newWriteID tags one commit attempt, so a retry that finds its own earlier attempt can tell.
+func newWriteID() string {
+	var b [6]byte
+	rand.Read(b[:])
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 func (e *Engine) markDown(now time.Time) { e.downUntil.Store(now.Add(5 * time.Second).UnixMilli()) }
 
-// update runs a read-modify-write of the learner's record: f gets the current version and progress
-// and returns the write to commit. On a concurrent change it reloads and runs f once more, so f must
-// be a pure function of its arguments.
+// update runs a read-modify-write of the learner's record: f gets the current record and progress,
+// changes the progress in place and returns the rest of the write (card states, credit), or nil to
+// write nothing. update encodes the progress with a fresh write id and commits. On a concurrent
+// change it reloads and runs f once more, so f must be a pure function of its arguments.
 func (e *Engine) update(ctx context.Context, user string, now time.Time, withCards bool,
-	f func(rec Record, p Progress) (*Write, error)) error {
+	f func(rec Record, p *Progress) (*Write, error)) error {
 	for attempt := 0; ; attempt++ {
 		var rec Record
 		var p Progress
@@ -160,20 +171,28 @@ func (e *Engine) update(ctx context.Context, user string, now time.Time, withCar
 			return err
 		}
 		if withCards || attempt > 0 {
-			e.cache.put(user, rec.Version, rec.Progress, now)
+			e.cache.put(user, rec.Version, p, now)
 		}
-		w, err := f(rec, p)
+		w, err := f(rec, &p)
 		if err != nil || w == nil {
 			return err
 		}
-		w.Expect = rec.Version
+		p.WriteID = newWriteID()
+		w.Expect, w.Progress = rec.Version, EncodeProgress(p)
 		v, err := e.store.Commit(ctx, user, *w)
 		switch {
 		case err == nil:
-			e.cache.put(user, v, w.Progress, now)
+			e.cache.own(user, v, p, now) // p is not used after this
 			return nil
 		case errors.Is(err, ErrConflict) && attempt == 0:
 			e.cache.drop(user)
+			// A write retried after a lost reply finds its own first attempt and reports a
+			// conflict: recognise it by its write id, so the learner gets the feedback for the
+			// answer that counted (a twin request that lost the race does not match).
+			if cur, lerr := e.store.Load(ctx, user, false); lerr == nil && cur.Version == w.Expect+1 && bytes.Equal(cur.Progress, w.Progress) {
+				e.cache.put(user, cur.Version, p, now)
+				return nil
+			}
 			continue
 		default:
 			e.cache.drop(user)
@@ -198,12 +217,12 @@ func (e *Engine) Lang(ctx context.Context, user string, now time.Time) content.L
 // SetLang stores the learner's language override; "" returns to the platform locale.
 func (e *Engine) SetLang(ctx context.Context, user string, lang content.Lang, now time.Time) error {
 	defer e.lock(user)()
-	return e.update(ctx, user, now, false, func(rec Record, p Progress) (*Write, error) {
+	return e.update(ctx, user, now, false, func(rec Record, p *Progress) (*Write, error) {
 		if p.Lang == string(lang) {
 			return nil, nil
 		}
 		p.Lang = string(lang)
-		return &Write{Progress: EncodeProgress(p)}, nil
+		return &Write{}, nil
 	})
 }
 
@@ -248,8 +267,8 @@ func (e *Engine) Report(ctx context.Context, u User, platform string, lang conte
 }
 
 // recordCache keeps recently used progress records so that answering costs one store round trip
-// (the commit) instead of two. It holds the encoded bytes and decodes on every get, so callers can
-// modify what they get without touching the cached copy.
+// (the commit) instead of two. It keeps them decoded and hands out deep copies, so callers can
+// modify what they get without touching the cached record.
 type recordCache struct {
 	mu  sync.Mutex
 	max int
@@ -258,9 +277,9 @@ type recordCache struct {
 }
 
 type cachedRecord struct {
-	version  uint64
-	progress []byte
-	at       time.Time
+	version uint64
+	p       Progress
+	at      time.Time
 }
 
 func newRecordCache(max int, ttl time.Duration) *recordCache {
@@ -269,19 +288,21 @@ func newRecordCache(max int, ttl time.Duration) *recordCache {
 
 func (c *recordCache) get(user string, now time.Time) (uint64, Progress, bool) {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	r, ok := c.m[user]
-	c.mu.Unlock()
 	if !ok || now.Sub(r.at) > c.ttl || r.at.Sub(now) > c.ttl {
 		return 0, Progress{}, false
 	}
-	p, err := DecodeProgress(r.progress)
-	if err != nil {
-		return 0, Progress{}, false
-	}
-	return r.version, p, true
+	return r.version, r.p.clone(), true
 }
 
-func (c *recordCache) put(user string, v uint64, progress []byte, now time.Time) {
+// put caches a copy of the progress a store returned or accepted at version v.
+func (c *recordCache) put(user string, v uint64, p Progress, now time.Time) {
+	c.own(user, v, p.clone(), now)
+}
+
+// own caches p itself; the caller must not use p afterwards.
+func (c *recordCache) own(user string, v uint64, p Progress, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.m[user]; !ok && len(c.m) >= c.max {
@@ -294,7 +315,7 @@ func (c *recordCache) put(user string, v uint64, progress []byte, now time.Time)
 			}
 		}
 	}
-	c.m[user] = cachedRecord{version: v, progress: progress, at: now}
+	c.m[user] = cachedRecord{version: v, p: p, at: now}
 }
 
 func (c *recordCache) drop(user string) {

@@ -486,3 +486,47 @@ func startAnyRound(b *testing.B, e *quiz.Engine, now time.Time) (*quiz.Question,
 		return step.Question, now
 	}
 }
+
+// lostReplyStore commits for real, then reports a conflict once, as a Redis client that retried a
+// write whose first attempt landed but whose reply was lost would.
+type lostReplyStore struct {
+	*bolt.Store
+	armed bool
+}
+
+func (s *lostReplyStore) Commit(ctx context.Context, user string, w quiz.Write) (uint64, error) {
+	v, err := s.Store.Commit(ctx, user, w)
+	if err == nil && s.armed {
+		s.armed = false
+		return 0, quiz.ErrConflict
+	}
+	return v, err
+}
+
+func TestRetriedCommitRecognisesItsOwnWrite(t *testing.T) {
+	st, err := bolt.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ls := &lostReplyStore{Store: st}
+	e, err := quiz.NewEngine(quiz.Config{Bank: bank(t), Store: ls})
+	if err != nil {
+		t.Fatal(err)
+	}
+	step, err := e.Start(ctx, ada, quiz.Scope{Topic: "ml"}, 2, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls.armed = true
+	q := step.Question
+	step, err = e.Answer(ctx, ada, quiz.ChoiceData(q, q.Correct), t0.Add(time.Second))
+	if err != nil || step.Feedback == nil || step.Feedback.Result != quiz.Right {
+		t.Fatalf("answer whose reply was lost = %+v, %v; want its feedback", step.Feedback, err)
+	}
+	rec, _ := st.Load(ctx, ada.Key, false)
+	p, _ := quiz.DecodeProgress(rec.Progress)
+	if p.Answered != 1 {
+		t.Errorf("answered = %d, want exactly 1", p.Answered)
+	}
+}

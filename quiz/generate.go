@@ -2,7 +2,6 @@ package quiz
 
 import (
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"strconv"
 	"strings"
@@ -81,14 +80,18 @@ func (g *generator) siblings(e *content.Entry, seed string) []*content.Entry {
 // mix hashes strings into a number for stable pseudo-random orders (FNV-1a: fixed forever, so
 // distractor choices and choice orders never change between releases by accident).
 func mix(parts ...string) uint64 {
-	h := fnv.New64a()
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
 	for i, p := range parts {
 		if i > 0 {
-			h.Write([]byte{0})
+			h *= prime // a zero byte between parts: h ^= 0 is a no-op
 		}
-		h.Write([]byte(p))
+		for j := 0; j < len(p); j++ {
+			h ^= uint64(p[j])
+			h *= prime
+		}
 	}
-	return h.Sum64()
+	return h
 }
 
 func hasTrait(e *content.Entry, key string) bool {

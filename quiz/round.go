@@ -131,7 +131,7 @@ func (e *Engine) begin(ctx context.Context, u User, scope Scope, n int, review b
 	n = min(n, MaxRoundSize)
 	defer e.lock(u.Key)()
 	var step Step
-	err := e.update(ctx, u.Key, now, true, func(rec Record, p Progress) (*Write, error) {
+	err := e.update(ctx, u.Key, now, true, func(rec Record, p *Progress) (*Write, error) {
 		states := decodeStates(rec.Cards)
 		items, next := e.plan(u.Key, scope, states, n, review, now)
 		if len(items) == 0 {
@@ -144,7 +144,7 @@ func (e *Engine) begin(ctx context.Context, u User, scope Scope, n int, review b
 		}
 		p.Round = r
 		step = Step{Question: e.question(u.Key, r)}
-		return &Write{Progress: EncodeProgress(p)}, nil
+		return &Write{}, nil
 	})
 	return step, err
 }
@@ -227,20 +227,7 @@ func (e *Engine) plan(user string, scope Scope, states map[string]CardState, n i
 	slices.SortStableFunc(due, func(a, b *Card) int { return states[a.ID].Due.Compare(states[b.ID].Due) })
 	picked := due
 	if !review {
-		slices.SortStableFunc(fresh, func(a, b *Card) int {
-			if ka, kb := kindOrder[a.Kind], kindOrder[b.Kind]; ka != kb {
-				return ka - kb
-			}
-			ha, hb := mix(user, a.ID), mix(user, b.ID)
-			switch {
-			case ha < hb:
-				return -1
-			case ha > hb:
-				return 1
-			}
-			return 0
-		})
-		picked = append(picked, diverse(fresh, n-min(n, len(due)), due)...)
+		picked = append(picked, e.pickNew(user, fresh, n-min(n, len(due)), due)...)
 	}
 	if len(picked) > n {
 		picked = picked[:n]
@@ -255,27 +242,52 @@ func (e *Engine) plan(user string, scope Scope, states map[string]CardState, n i
 	return items, next
 }
 
-// diverse takes up to n cards from cards, preferring entries not yet in taken, so a round of new
-// cards tours several entries instead of drilling one.
-func diverse(cards []*Card, n int, taken []*Card) []*Card {
+// pickNew takes up to n new cards for the learner: basic kinds first (kindOrder), in an order of
+// the learner's own within a kind, and at most one card per entry (counting those already taken)
+// while cards of other entries remain, so a round tours several entries instead of drilling one.
+// Kinds are sorted only as far as the round needs them: planning must stay cheap next to answering.
+func (e *Engine) pickNew(user string, fresh []*Card, n int, taken []*Card) []*Card {
 	if n <= 0 {
 		return nil
+	}
+	type keyed struct {
+		c *Card
+		h uint64
+	}
+	tiers := make([][]keyed, 3)
+	for _, c := range fresh {
+		o := kindOrder[c.Kind]
+		tiers[o] = append(tiers[o], keyed{c, mix(user, c.ID)})
 	}
 	seen := map[string]bool{}
 	for _, c := range taken {
 		seen[c.Entry] = true
 	}
 	var out, rest []*Card
-	for _, c := range cards {
+	for _, tier := range tiers {
 		if len(out) == n {
 			break
 		}
-		if seen[c.Entry] {
-			rest = append(rest, c)
-			continue
+		slices.SortFunc(tier, func(a, b keyed) int {
+			switch {
+			case a.h < b.h:
+				return -1
+			case a.h > b.h:
+				return 1
+			}
+			return strings.Compare(a.c.ID, b.c.ID)
+		})
+		for _, k := range tier {
+			if len(out) == n {
+				break
+			}
+			if seen[k.c.Entry] {
+				rest = append(rest, k.c)
+				continue
+			}
+			seen[k.c.Entry] = true
+			out = append(out, k.c)
 		}
-		seen[c.Entry] = true
-		out = append(out, c)
 	}
 	for _, c := range rest {
 		if len(out) == n {
@@ -427,7 +439,7 @@ func matchChoice(q *Question, text string) int {
 func (e *Engine) grade(ctx context.Context, u User, pick func(*Round) (int, error), now time.Time) (Step, error) {
 	defer e.lock(u.Key)()
 	var step Step
-	err := e.update(ctx, u.Key, now, false, func(rec Record, p Progress) (*Write, error) {
+	err := e.update(ctx, u.Key, now, false, func(rec Record, p *Progress) (*Write, error) {
 		r := p.Round
 		if r == nil {
 			return nil, ErrStale
@@ -443,14 +455,14 @@ func (e *Engine) grade(ctx context.Context, u User, pick func(*Round) (int, erro
 		if choice >= len(q.Choices) {
 			return nil, &OutOfRangeError{Max: len(q.Choices)}
 		}
-		w, s := e.apply(u, &p, q, choice, now)
+		w, s := e.apply(u, p, q, choice, now)
 		step = s
 		return w, nil
 	})
 	return step, err
 }
 
-// apply records the answer to q in p and returns the write and the resulting step.
+// apply records the answer to q in p and returns the rest of the write and the resulting step.
 func (e *Engine) apply(u User, p *Progress, q *Question, choice int, now time.Time) (*Write, Step) {
 	r := p.Round
 	it := &r.Items[r.Pos]
@@ -534,7 +546,6 @@ func (e *Engine) apply(u User, p *Progress, q *Question, choice int, now time.Ti
 		}
 		p.Round = nil
 	}
-	w.Progress = EncodeProgress(*p)
 	return w, step
 }
 
@@ -576,7 +587,7 @@ func addBoard(boards []string, b Board, now time.Time) []string {
 func (e *Engine) Stop(ctx context.Context, u User, now time.Time) (Summary, error) {
 	defer e.lock(u.Key)()
 	var sum Summary
-	err := e.update(ctx, u.Key, now, false, func(rec Record, p Progress) (*Write, error) {
+	err := e.update(ctx, u.Key, now, false, func(rec Record, p *Progress) (*Write, error) {
 		r := p.Round
 		if r == nil {
 			return nil, ErrNoRound
@@ -586,7 +597,7 @@ func (e *Engine) Stop(ctx context.Context, u User, now time.Time) (Summary, erro
 			NextDue: r.nextDue(), Stopped: true,
 		}
 		p.Round = nil
-		return &Write{Progress: EncodeProgress(p)}, nil
+		return &Write{}, nil
 	})
 	return sum, err
 }

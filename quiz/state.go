@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/pybrarian/pybrarian/quiz/fsrs"
@@ -94,6 +95,9 @@ type Progress struct {
 	LastCard   string   `json:"lc,omitempty"`
 	Boards     []string `json:"b,omitempty"` // "chat|week" leaderboards the learner has points on
 	Round      *Round   `json:"r,omitempty"`
+	// WriteID tags the commit that wrote this record, so a retried commit can recognise its own
+	// earlier attempt.
+	WriteID string `json:"w,omitempty"`
 }
 
 // Round is a quiz round in play.
@@ -140,14 +144,8 @@ type progressEnvelope struct {
 	Progress
 }
 
-// EncodeProgress serialises p with its format version.
-func EncodeProgress(p Progress) []byte {
-	b, err := json.Marshal(progressEnvelope{V: progressFormat, Progress: p})
-	if err != nil {
-		panic(err) // plain data: cannot fail
-	}
-	return b
-}
+// EncodeProgress serialises p with its format version, as JSON.
+func EncodeProgress(p Progress) []byte { return appendProgress(make([]byte, 0, 256), p) }
 
 // DecodeProgress reads EncodeProgress output of this or an older format; nil decodes to a new
 // learner's Progress.
@@ -163,4 +161,18 @@ func DecodeProgress(b []byte) (Progress, error) {
 		return Progress{}, errors.New("quiz: progress was written by a newer release (format " + fmt.Sprint(env.V) + ")")
 	}
 	return env.Progress, nil
+}
+
+// clone returns a deep copy, so a cached Progress is never changed through a copy handed out.
+func (p Progress) clone() Progress {
+	p.Boards = slices.Clone(p.Boards)
+	if p.Round != nil {
+		r := *p.Round
+		r.Items = slices.Clone(r.Items)
+		for i := range r.Items {
+			r.Items[i].Prev = slices.Clone(r.Items[i].Prev)
+		}
+		p.Round = &r
+	}
+	return p
 }

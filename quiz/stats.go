@@ -40,7 +40,7 @@ func (e *Engine) Stats(ctx context.Context, user string, now time.Time) (Stats, 
 	if err != nil {
 		return Stats{}, err
 	}
-	e.cache.put(user, rec.Version, rec.Progress, now)
+	e.cache.put(user, rec.Version, p, now)
 	states := decodeStates(rec.Cards)
 	st := Stats{
 		Answered: p.Answered, Correct: p.Correct, BestStreak: p.BestStreak, InRound: p.Round != nil,
