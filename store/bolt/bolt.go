@@ -17,7 +17,9 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -191,7 +193,14 @@ func (s *Store) Commit(ctx context.Context, user string, w quiz.Write) (uint64, 
 }
 
 func credit(tx *bbolt.Tx, c *quiz.Credit) error {
-	bb, err := tx.Bucket(bucketBoards).CreateBucketIfNotExists([]byte(c.Board.Chat + "|" + c.Board.Week))
+	boards := tx.Bucket(bucketBoards)
+	name := []byte(c.Board.Chat + "|" + c.Board.Week)
+	if boards.Bucket(name) == nil {
+		if err := pruneBoards(boards, c.Board.Week); err != nil {
+			return err
+		}
+	}
+	bb, err := boards.CreateBucketIfNotExists(name)
 	if err != nil {
 		return err
 	}
@@ -199,10 +208,13 @@ func credit(tx *bbolt.Tx, c *quiz.Credit) error {
 	if err != nil {
 		return err
 	}
-	if seen.Get([]byte(c.Answer)) != nil {
+	// A digest, not the answer id itself: answer ids contain the user key, and /forget must leave
+	// nothing of the learner behind.
+	digest := sha256.Sum256([]byte(c.Answer))
+	if seen.Get(digest[:16]) != nil {
 		return nil
 	}
-	if err := seen.Put([]byte(c.Answer), []byte{1}); err != nil {
+	if err := seen.Put(digest[:16], []byte{1}); err != nil {
 		return err
 	}
 	pts, err := bb.CreateBucketIfNotExists(keyPoints)
@@ -217,6 +229,48 @@ func credit(tx *bbolt.Tx, c *quiz.Credit) error {
 		return err
 	}
 	return pts.Put([]byte(c.User), putU64(u64(pts.Get([]byte(c.User)))+uint64(c.Points)))
+}
+
+// boardWeeks is how many weeks a leaderboard is kept: /leaderboard shows only the current one, and
+// a few past weeks are plenty for anyone looking back.
+const boardWeeks = 5
+
+// pruneBoards deletes leaderboards more than boardWeeks before week; it runs when a board for a new
+// week is created, so it costs nothing on ordinary answers.
+func pruneBoards(boards *bbolt.Bucket, week string) error {
+	cur, ok := weekStart(week)
+	if !ok {
+		return nil
+	}
+	cutoff := cur.AddDate(0, 0, -7*boardWeeks)
+	var old [][]byte
+	err := boards.ForEachBucket(func(k []byte) error {
+		i := bytes.LastIndexByte(k, '|')
+		if start, ok := weekStart(string(k[i+1:])); ok && start.Before(cutoff) {
+			old = append(old, slices.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, k := range old {
+		if err := boards.DeleteBucket(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// weekStart is the Monday that begins an ISO week written as quiz.Week writes it ("2026-W48").
+func weekStart(week string) (time.Time, bool) {
+	var y, w int
+	if _, err := fmt.Sscanf(week, "%d-W%d", &y, &w); err != nil || w < 1 || w > 53 {
+		return time.Time{}, false
+	}
+	jan4 := time.Date(y, 1, 4, 0, 0, 0, 0, time.UTC) // always in ISO week 1
+	monday := jan4.AddDate(0, 0, -((int(jan4.Weekday()) + 6) % 7))
+	return monday.AddDate(0, 0, 7*(w-1)), true
 }
 
 // Forget implements quiz.Store.
@@ -349,8 +403,38 @@ func (s *Store) ForEachUser(ctx context.Context, fn func(user string, rec quiz.R
 // PutPoll remembers what a native quiz poll asks, because Telegram's poll answers carry only the
 // poll id.
 func (s *Store) PutPoll(ctx context.Context, id string, ref []byte) error {
-	return s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketPolls).Put([]byte(id), ref) })
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		pb := tx.Bucket(bucketPolls)
+		if err := pb.Put([]byte(id), ref); err != nil {
+			return err
+		}
+		// Keep the newest maxPolls: an answer to an older poll is not worth keeping data for.
+		order, err := tx.Bucket(bucketMeta).CreateBucketIfNotExists([]byte("poll-order"))
+		if err != nil {
+			return err
+		}
+		seq, err := order.NextSequence()
+		if err != nil {
+			return err
+		}
+		if err := order.Put(putU64(seq), []byte(id)); err != nil {
+			return err
+		}
+		if seq > maxPolls {
+			oldKey := putU64(seq - maxPolls)
+			if old := order.Get(oldKey); old != nil {
+				if err := pb.Delete(old); err != nil {
+					return err
+				}
+				return order.Delete(oldKey)
+			}
+		}
+		return nil
+	})
 }
+
+// maxPolls bounds the quiz polls remembered; Telegram quiz polls are answered within minutes.
+const maxPolls = 10_000
 
 // Poll returns what PutPoll stored for id, or nil and no error for an unknown poll.
 func (s *Store) Poll(ctx context.Context, id string) ([]byte, error) {

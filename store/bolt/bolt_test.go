@@ -1,10 +1,14 @@
 package bolt
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"testing"
 
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/pybrarian/pybrarian/quiz"
 	"github.com/pybrarian/pybrarian/store/storetest"
 )
 
@@ -62,4 +66,73 @@ func TestPolls(t *testing.T) {
 	if ref, _ := s.Poll(context.Background(), "p1"); string(ref) != `{"chat":1}` {
 		t.Errorf("Poll(p1) = %q", ref)
 	}
+}
+
+func TestOldLeaderboardsArePruned(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	v := uint64(0)
+	for _, week := range []string{"2026-W40", "2026-W43", "2026-W48"} {
+		v, err = s.Commit(ctx, "test:u", quiz.Write{Expect: v, Progress: []byte("p"), Credit: &quiz.Credit{
+			Board: quiz.Board{Chat: "test:g", Week: week}, Answer: "a-" + week, User: "test:u", Points: 1,
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for week, kept := range map[string]bool{"2026-W40": false, "2026-W43": true, "2026-W48": true} {
+		_, _, ok, _ := s.Top(ctx, quiz.Board{Chat: "test:g", Week: week}, 5, "test:u")
+		if ok != kept {
+			t.Errorf("board of %s kept = %v, want %v (boards older than %d weeks are pruned)", week, ok, kept, boardWeeks)
+		}
+	}
+}
+
+func TestWeekStart(t *testing.T) {
+	for week, want := range map[string]string{"2026-W01": "2025-12-29", "2026-W48": "2026-11-23", "2021-W01": "2021-01-04"} {
+		got, ok := weekStart(week)
+		if !ok || got.Format("2006-01-02") != want {
+			t.Errorf("weekStart(%s) = %v, %v; want %s", week, got, ok, want)
+		}
+	}
+	if _, ok := weekStart("soon"); ok {
+		t.Errorf("weekStart(soon) should fail")
+	}
+}
+
+// TestForgetLeavesNothing scans the whole database after /forget for any trace of the learner.
+func TestForgetLeavesNothing(t *testing.T) {
+	s, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	b := quiz.Board{Chat: "test:g", Week: "2026-W48"}
+	if _, err := s.Commit(ctx, "test:gone", quiz.Write{Progress: []byte("p"), Cards: map[string][]byte{"c": {1}},
+		Credit: &quiz.Credit{Board: b, Answer: "test:gone:r1:0", User: "test:gone", Name: "Gone", Points: 3}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Forget(ctx, "test:gone", []quiz.Board{b}); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(b *bbolt.Bucket) error
+	walk = func(b *bbolt.Bucket) error {
+		return b.ForEach(func(k, v []byte) error {
+			if bytes.Contains(k, []byte("gone")) || bytes.Contains(v, []byte("gone")) || bytes.Contains(v, []byte("Gone")) {
+				t.Errorf("found a trace of the forgotten learner: %q = %q", k, v)
+			}
+			if v == nil {
+				return walk(b.Bucket(k))
+			}
+			return nil
+		})
+	}
+	s.db.View(func(tx *bbolt.Tx) error {
+		return tx.ForEach(func(name []byte, b *bbolt.Bucket) error { return walk(b) })
+	})
 }
