@@ -1,0 +1,163 @@
+package redis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/pybrarian/pybrarian/quiz"
+)
+
+// Load implements quiz.Store: one round trip. With cards it reads the record and the card states
+// in one MULTI/EXEC, so they are a consistent snapshot.
+func (s *Store) Load(ctx context.Context, user string, withCards bool) (quiz.Record, error) {
+	if !withCards {
+		vals, err := s.client.HMGet(ctx, s.keys.rec(user), "v", "p").Result()
+		if err != nil {
+			return quiz.Record{}, fail("load", err)
+		}
+		return record(vals)
+	}
+	var recCmd *goredis.SliceCmd
+	var cardsCmd *goredis.MapStringStringCmd
+	_, err := s.client.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+		recCmd = p.HMGet(ctx, s.keys.rec(user), "v", "p")
+		cardsCmd = p.HGetAll(ctx, s.keys.cards(user))
+		return nil
+	})
+	if err != nil {
+		return quiz.Record{}, fail("load", err)
+	}
+	rec, err := record(recCmd.Val())
+	if err != nil {
+		return quiz.Record{}, err
+	}
+	rec.Cards = make(map[string][]byte, len(cardsCmd.Val()))
+	for id, st := range cardsCmd.Val() {
+		rec.Cards[id] = []byte(st)
+	}
+	return rec, nil
+}
+
+// record decodes HMGET rec v p; a missing record is the zero Record.
+func record(vals []any) (quiz.Record, error) {
+	var rec quiz.Record
+	if len(vals) != 2 {
+		return rec, fmt.Errorf("redis: load: HMGET returned %d values", len(vals))
+	}
+	if v, ok := vals[0].(string); ok {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return rec, fmt.Errorf("redis: load: bad record version %q", v)
+		}
+		rec.Version = n
+	}
+	if p, ok := vals[1].(string); ok && p != "" {
+		rec.Progress = []byte(p)
+	}
+	return rec, nil
+}
+
+// Commit implements quiz.Store with one script, so the version check and every write are atomic
+// and cost one round trip. On a single Redis the leaderboard credit is part of the same script;
+// on a Cluster it follows in a second, idempotent script once the learner's write succeeded (see
+// LostCredits for when even its retries fail: the answer is then recorded without its points).
+func (s *Store) Commit(ctx context.Context, user string, w quiz.Write) (uint64, error) {
+	keys := []string{s.keys.rec(user), s.keys.cards(user)}
+	args := cardArgs(w.Expect, w.Progress, w.Cards, 5)
+	inline := w.Credit != nil && !s.cluster
+	if inline {
+		pts, names, seen := s.keys.board(w.Credit.Board)
+		keys = append(keys, pts, names, seen)
+		args = append(args, creditArgs(w.Credit)...)
+	}
+	v, err := commitScript.Run(ctx, s.client, keys, args...).Int64()
+	if err != nil {
+		return 0, fail("commit", err)
+	}
+	if v == 0 {
+		return 0, quiz.ErrConflict
+	}
+	if uint64(v) != w.Expect+1 {
+		return 0, fmt.Errorf("redis: commit: version %d after expecting %d", v, w.Expect)
+	}
+	if w.Credit != nil && !inline {
+		s.creditAlone(ctx, w.Credit)
+	}
+	return uint64(v), nil
+}
+
+// cardArgs builds the ARGV shared by the commit and import scripts: a number (version), progress,
+// the card count and the (id, state) pairs, with room for extra more.
+func cardArgs(n uint64, progress []byte, cards map[string][]byte, extra int) []any {
+	args := make([]any, 0, 3+2*len(cards)+extra)
+	args = append(args, n, progress, len(cards))
+	for id, st := range cards {
+		args = append(args, id, st)
+	}
+	return args
+}
+
+// Forget implements quiz.Store: the learner's keys and their entries on the given leaderboards go
+// in one pipeline (one round trip on a single Redis; one per node on a Cluster).
+func (s *Store) Forget(ctx context.Context, user string, boards []quiz.Board) error {
+	_, err := s.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		p.Del(ctx, s.keys.rec(user), s.keys.cards(user))
+		for _, b := range boards {
+			pts, names, _ := s.keys.board(b)
+			p.ZRem(ctx, pts, user)
+			p.HDel(ctx, names, user)
+		}
+		return nil
+	})
+	if err != nil {
+		return fail("forget", err)
+	}
+	return nil
+}
+
+// Import writes rec, with its version, progress and every card state, for a learner who has no
+// record yet; `bot migrate` uses it to copy the embedded store into Redis. It returns an error
+// wrapping ErrExists, and writes nothing, when the learner already has one, so a migration can be
+// run again and skip those already copied.
+func (s *Store) Import(ctx context.Context, user string, rec quiz.Record) error {
+	if rec.Version == 0 {
+		return fmt.Errorf("redis: import %s: a record to import has a version (got 0)", user)
+	}
+	keys := []string{s.keys.rec(user), s.keys.cards(user)}
+	ok, err := importScript.Run(ctx, s.client, keys, cardArgs(rec.Version, rec.Progress, rec.Cards, 0)...).Int64()
+	if err != nil {
+		return fail("import", err)
+	}
+	if ok == 0 {
+		return fmt.Errorf("redis: import %s: %w", user, ErrExists)
+	}
+	return nil
+}
+
+// MemoryUsage returns the bytes Redis uses for the learner's keys (MEMORY USAGE, counting every
+// field), 0 for a learner it does not know.
+func (s *Store) MemoryUsage(ctx context.Context, user string) (int64, error) {
+	var cmds []*goredis.IntCmd
+	_, err := s.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for _, k := range []string{s.keys.rec(user), s.keys.cards(user)} {
+			cmds = append(cmds, p.MemoryUsage(ctx, k, 0))
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, goredis.Nil) {
+		return 0, fail("memory usage", err)
+	}
+	var total int64
+	for _, c := range cmds {
+		n, err := c.Result()
+		if err != nil && !errors.Is(err, goredis.Nil) {
+			return 0, fail("memory usage", err)
+		}
+		total += n
+	}
+	return total, nil
+}

@@ -1,0 +1,89 @@
+package redis
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/pybrarian/pybrarian/quiz"
+	"github.com/pybrarian/pybrarian/store/redis/redistest"
+)
+
+// TestRoundTrips counts, with a go-redis hook, what recording one answer costs once the engine's
+// cache is warm: one script for the learner's state, plus on a Cluster one for a group's
+// leaderboard.
+func TestRoundTrips(t *testing.T) {
+	srv := redistest.Start(t)
+	cl := redistest.StartCluster(t, 3)
+	single, cluster := Config{URL: srv.URL()}, Config{ClusterAddrs: cl.Addrs()}
+	tests := []struct {
+		name  string
+		c     Config
+		group string
+		want  map[string]int64 // per answer
+	}{
+		{"PrivateChat", single, "", map[string]int64{"evalsha": 1}},
+		{"GroupChat", single, "test:group", map[string]int64{"evalsha": 1}},
+		{"ClusterPrivateChat", cluster, "", map[string]int64{"evalsha": 1}},
+		{"ClusterGroupChat", cluster, "test:group", map[string]int64{"evalsha": 2}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			const answers = 10
+			s := mustOpen(t, tt.c)
+			var rt redistest.RoundTrips
+			s.AddHook(&rt)
+			e := newEngine(t, s)
+			l := newLearner(1, tt.group)
+			l.mustStart(t, e, answers+1)
+			if _, err := l.answer(e, l.choice(false)); err != nil { // warms the cache and the script
+				t.Fatal(err)
+			}
+			rt.Reset()
+			for range answers {
+				if _, err := l.answer(e, l.choice(false)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want := map[string]int64{}
+			for cmd, n := range tt.want {
+				want[cmd] = n * answers
+			}
+			if diff := cmp.Diff(want, rt.ByCommand()); diff != "" {
+				t.Errorf("round trips for %d answers (-want +got):\n%s", answers, diff)
+			}
+			if tt.group != "" {
+				_, me, ok, err := s.Top(ctx, quiz.Board{Chat: tt.group, Week: quiz.Week(l.now)}, 3, l.u.Key)
+				if err != nil || !ok || me.Points < answers+1 {
+					t.Errorf("leaderboard standing = %+v, %v, %v; want at least %d points", me, ok, err, answers+1)
+				}
+			}
+		})
+	}
+}
+
+// TestScriptCacheFlushed runs a Commit after the script cache was emptied, as after a Redis
+// restart: EVALSHA fails with NOSCRIPT and EVAL runs the script (and caches it again).
+func TestScriptCacheFlushed(t *testing.T) {
+	srv := redistest.Start(t)
+	s := mustOpen(t, Config{URL: srv.URL()})
+	var rt redistest.RoundTrips
+	s.AddHook(&rt)
+	v, err := s.Commit(ctx, "test:u", quiz.Write{Progress: []byte("1")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.client.ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	rt.Reset()
+	for range 2 {
+		if v, err = s.Commit(ctx, "test:u", quiz.Write{Expect: v, Progress: []byte("2")}); err != nil {
+			t.Fatalf("Commit after SCRIPT FLUSH: %v", err)
+		}
+	}
+	want := map[string]int64{"evalsha": 2, "eval": 1}
+	if diff := cmp.Diff(want, rt.ByCommand()); diff != "" {
+		t.Errorf("round trips of two commits after SCRIPT FLUSH (-want +got):\n%s", diff)
+	}
+}

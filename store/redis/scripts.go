@@ -1,0 +1,81 @@
+package redis
+
+import goredis "github.com/redis/go-redis/v9"
+
+// Lua fragments shared by the scripts. Redis runs a script atomically, so a script is a
+// read-modify-write no other client can interleave with.
+
+// setCards writes n (card id, state) pairs starting at ARGV[i] into the hash key, a few hundred
+// per HSET to stay far from Lua's argument limit, and returns the index after the last pair.
+const luaSetCards = `
+local function setCards(key, i, n)
+  while n > 0 do
+    local m = math.min(n, 256)
+    redis.call('HSET', key, unpack(ARGV, i, i + 2 * m - 1))
+    i = i + 2 * m
+    n = n - m
+  end
+  return i
+end
+`
+
+// credit adds one answer's points to a leaderboard unless the answer was credited before.
+// Keys: points zset, names hash, credited-answers set. ARGV from i: answer digest, user, name,
+// points, time to live in seconds.
+const luaCredit = `
+local function credit(points, names, seen, i)
+  if redis.call('SADD', seen, ARGV[i]) == 0 then
+    return 0
+  end
+  redis.call('ZINCRBY', points, ARGV[i + 3], ARGV[i + 1])
+  redis.call('HSET', names, ARGV[i + 1], ARGV[i + 2])
+  for _, k in ipairs({points, names, seen}) do
+    redis.call('EXPIRE', k, ARGV[i + 4])
+  end
+  return 1
+end
+`
+
+// commitScript is quiz.Store.Commit.
+//
+//	KEYS: rec, cards [, points, names, seen]   (the last three only on a single Redis)
+//	ARGV: expect, progress, n, id1, state1, ... idn, staten [, answer, user, name, points, ttl]
+//
+// It returns the new version, or 0 when the stored version (0 for no record) is not expect, in
+// which case it has written nothing.
+var commitScript = goredis.NewScript(luaSetCards + luaCredit + `
+if (redis.call('HGET', KEYS[1], 'v') or '0') ~= ARGV[1] then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'p', ARGV[2])
+local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
+local i = setCards(KEYS[2], 4, tonumber(ARGV[3]))
+if #KEYS == 5 then
+  credit(KEYS[3], KEYS[4], KEYS[5], i)
+end
+return v
+`)
+
+// creditScript is the leaderboard credit on its own, for a Cluster, where the chat's keys are on
+// another slot than the learner's. It is idempotent, so it may be retried.
+//
+//	KEYS: points, names, seen
+//	ARGV: answer, user, name, points, ttl
+var creditScript = goredis.NewScript(luaCredit + `
+return credit(KEYS[1], KEYS[2], KEYS[3], 1)
+`)
+
+// importScript writes a whole record for a learner who has none.
+//
+//	KEYS: rec, cards
+//	ARGV: version, progress, n, id1, state1, ...
+//
+// It returns 1, or 0 without writing when the learner already has keys.
+var importScript = goredis.NewScript(luaSetCards + `
+if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'v', ARGV[1], 'p', ARGV[2])
+setCards(KEYS[2], 4, tonumber(ARGV[3]))
+return 1
+`)
