@@ -7,8 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/pybrarian/pybrarian/adapters/telegram"
+	"github.com/pybrarian/pybrarian/store/redis"
 )
 
 // Config is every setting of the bot. Values come from the environment, then from flags for the
@@ -44,11 +46,26 @@ type Config struct {
 	TelegramWebhookSecret string
 	// DiscordToken is recognised so that setting it is not silently ignored (DISCORD_TOKEN).
 	DiscordToken string
+
+	envErrs []error // environment values that did not parse
+
+	// RedisURL selects the Redis store (REDIS_URL; environment only, it may hold a password).
+	RedisURL string
+	// RedisClusterAddrs selects Redis Cluster mode (REDIS_CLUSTER_ADDRS, comma-separated).
+	RedisClusterAddrs string
+	// RedisPrefix starts every Redis key (REDIS_PREFIX).
+	RedisPrefix string
+	// Redis timeouts (REDIS_DIAL_TIMEOUT, REDIS_READ_TIMEOUT, REDIS_WRITE_TIMEOUT).
+	RedisDialTimeout, RedisReadTimeout, RedisWriteTimeout time.Duration
 }
 
 // DefaultConfig is the configuration with nothing set: the terminal chat on embedded content.
 func DefaultConfig() Config {
-	return Config{DataDir: "./data", LogLevel: "info", User: "console", Locale: "en"}
+	return Config{
+		DataDir: "./data", LogLevel: "info", User: "console", Locale: "en",
+		RedisPrefix:      redis.DefaultPrefix,
+		RedisDialTimeout: redis.DefaultTimeout, RedisReadTimeout: redis.DefaultTimeout, RedisWriteTimeout: redis.DefaultTimeout,
+	}
 }
 
 // envVars documents each environment variable, in the order README's table lists them.
@@ -63,9 +80,15 @@ var envVars = []struct{ name, flag, help string }{
 	{"TELEGRAM_WEBHOOK_URL", "", "public HTTPS URL for webhook mode (default: long polling)"},
 	{"TELEGRAM_WEBHOOK_LISTEN", "", "local address of the webhook server (default :8443)"},
 	{"TELEGRAM_WEBHOOK_SECRET", "", "webhook secret, required with TELEGRAM_WEBHOOK_URL"},
+	{"REDIS_URL", "", "redis://[user:password@]host:port/db (rediss:// for TLS): keep progress in Redis"},
+	{"REDIS_CLUSTER_ADDRS", "-redis-cluster-addrs", "host:port,host:port: keep progress in a Redis Cluster"},
+	{"REDIS_PREFIX", "-redis-prefix", "prefix of every Redis key (default pyb)"},
+	{"REDIS_DIAL_TIMEOUT", "-redis-dial-timeout", "Redis connect timeout (default 500ms)"},
+	{"REDIS_READ_TIMEOUT", "-redis-read-timeout", "Redis read timeout (default 500ms)"},
+	{"REDIS_WRITE_TIMEOUT", "-redis-write-timeout", "Redis write timeout (default 500ms)"},
 }
 
-// fromEnv applies the environment on top of c.
+// fromEnv applies the environment on top of c. Malformed durations are reported by Validate.
 func (c *Config) fromEnv(getenv func(string) string) {
 	set := func(dst *string, name string) {
 		if v := strings.TrimSpace(getenv(name)); v != "" {
@@ -83,6 +106,23 @@ func (c *Config) fromEnv(getenv func(string) string) {
 	set(&c.TelegramWebhookListen, "TELEGRAM_WEBHOOK_LISTEN")
 	set(&c.TelegramWebhookSecret, "TELEGRAM_WEBHOOK_SECRET")
 	set(&c.DiscordToken, "DISCORD_TOKEN")
+	set(&c.RedisURL, "REDIS_URL")
+	set(&c.RedisClusterAddrs, "REDIS_CLUSTER_ADDRS")
+	set(&c.RedisPrefix, "REDIS_PREFIX")
+	c.envErrs = nil
+	for _, d := range []struct {
+		dst  *time.Duration
+		name string
+	}{{&c.RedisDialTimeout, "REDIS_DIAL_TIMEOUT"}, {&c.RedisReadTimeout, "REDIS_READ_TIMEOUT"}, {&c.RedisWriteTimeout, "REDIS_WRITE_TIMEOUT"}} {
+		if v := strings.TrimSpace(getenv(d.name)); v != "" {
+			t, err := time.ParseDuration(v)
+			if err != nil || t <= 0 {
+				c.envErrs = append(c.envErrs, fmt.Errorf("%s: %q is not a positive duration such as 500ms", d.name, v))
+				continue
+			}
+			*d.dst = t
+		}
+	}
 }
 
 // flags registers the non-secret settings on fs, defaulting to c's current values.
@@ -94,11 +134,16 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.JSON, "json", c.JSON, "terminal chat prints one JSON object per reply")
 	fs.StringVar(&c.User, "user", c.User, "terminal chat user id (BOT_CONSOLE_USER)")
 	fs.StringVar(&c.Locale, "locale", c.Locale, "terminal chat language: en or zh (BOT_LOCALE)")
+	fs.StringVar(&c.RedisClusterAddrs, "redis-cluster-addrs", c.RedisClusterAddrs, "Redis Cluster seed nodes, host:port,... (REDIS_CLUSTER_ADDRS)")
+	fs.StringVar(&c.RedisPrefix, "redis-prefix", c.RedisPrefix, "prefix of every Redis key (REDIS_PREFIX)")
+	fs.DurationVar(&c.RedisDialTimeout, "redis-dial-timeout", c.RedisDialTimeout, "Redis connect timeout (REDIS_DIAL_TIMEOUT)")
+	fs.DurationVar(&c.RedisReadTimeout, "redis-read-timeout", c.RedisReadTimeout, "Redis read timeout (REDIS_READ_TIMEOUT)")
+	fs.DurationVar(&c.RedisWriteTimeout, "redis-write-timeout", c.RedisWriteTimeout, "Redis write timeout (REDIS_WRITE_TIMEOUT)")
 }
 
 // Validate reports every problem at once, each naming the setting to fix.
 func (c Config) Validate() error {
-	var errs []error
+	errs := append([]error(nil), c.envErrs...)
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, fmt.Errorf("BOT_LOG_LEVEL / -log-level: %w", err))
 	}
@@ -117,6 +162,11 @@ func (c Config) Validate() error {
 		}
 	} else if c.TelegramWebhookURL != "" || c.TelegramWebhookSecret != "" {
 		errs = append(errs, errors.New("TELEGRAM_WEBHOOK_URL / TELEGRAM_WEBHOOK_SECRET are set but TELEGRAM_TOKEN is not"))
+	}
+	if c.usesRedis() {
+		if err := c.redis().Validate(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if c.DiscordToken != "" {
 		errs = append(errs, errors.New("DISCORD_TOKEN is set, but this release has no Discord adapter yet: unset it (Telegram and the terminal chat are available)"))
@@ -144,5 +194,22 @@ func (c Config) telegram(log *slog.Logger) telegram.Config {
 		Token: c.TelegramToken, Endpoint: c.TelegramEndpoint,
 		WebhookURL: c.TelegramWebhookURL, WebhookListen: c.TelegramWebhookListen, WebhookSecret: c.TelegramWebhookSecret,
 		Logger: log,
+	}
+}
+
+// usesRedis reports whether progress goes to Redis rather than the embedded store.
+func (c Config) usesRedis() bool { return c.RedisURL != "" || c.RedisClusterAddrs != "" }
+
+// redis is the Redis store's configuration.
+func (c Config) redis() redis.Config {
+	var addrs []string
+	for _, a := range strings.Split(c.RedisClusterAddrs, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			addrs = append(addrs, a)
+		}
+	}
+	return redis.Config{
+		URL: c.RedisURL, ClusterAddrs: addrs, Prefix: c.RedisPrefix,
+		DialTimeout: c.RedisDialTimeout, ReadTimeout: c.RedisReadTimeout, WriteTimeout: c.RedisWriteTimeout,
 	}
 }

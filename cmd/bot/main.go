@@ -20,6 +20,7 @@ import (
 	"github.com/pybrarian/pybrarian/content"
 	"github.com/pybrarian/pybrarian/quiz"
 	"github.com/pybrarian/pybrarian/store/bolt"
+	"github.com/pybrarian/pybrarian/store/redis"
 )
 
 func main() {
@@ -43,6 +44,8 @@ func runAt(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 			return runEvaluate(args[1:], stdout, stderr)
 		case "reports":
 			return runReports(ctx, args[1:], stdout, stderr, getenv)
+		case "migrate":
+			return runMigrate(ctx, args[1:], stdout, stderr, getenv)
 		}
 	}
 	m := NewMain(stdin, stdout, stderr, getenv)
@@ -88,7 +91,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.SetOutput(m.stderr)
 	m.Config.flags(fs)
 	fs.Usage = func() {
-		fmt.Fprintf(m.stderr, "Usage: bot [flags]\n       bot lint [DIR]\n       bot evaluate FILE.csv\n       bot reports [N]\n\nFlags:\n")
+		fmt.Fprintf(m.stderr, "Usage: bot [flags]\n       bot lint [DIR]\n       bot evaluate FILE.csv\n       bot reports [N]\n       bot migrate\n\nFlags:\n")
 		fs.PrintDefaults()
 		fmt.Fprintf(m.stderr, "\nEnvironment:\n")
 		for _, v := range envVars {
@@ -99,7 +102,7 @@ func (m *Main) ParseFlags(args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (subcommands: lint, evaluate, reports)", fs.Arg(0))
+		return fmt.Errorf("unexpected argument %q (subcommands: lint, evaluate, reports, migrate)", fs.Arg(0))
 	}
 	return m.Config.Validate()
 }
@@ -184,8 +187,20 @@ func runAll(ctx context.Context, adapters []adapter) error {
 	return first
 }
 
-// openStore opens the embedded store under BOT_DATA_DIR.
+// openStore opens Redis when REDIS_URL or REDIS_CLUSTER_ADDRS is set, else the embedded store
+// under BOT_DATA_DIR. Redis being down at start is not an error: lookups work and progress
+// reports itself unavailable until Redis answers.
 func (m *Main) openStore(ctx context.Context) (backend, error) {
+	if m.Config.usesRedis() {
+		st, err := redis.Open(ctx, m.Config.redis())
+		if err != nil {
+			return nil, err
+		}
+		if err := st.Ping(ctx); err != nil {
+			m.log.Warn("redis is not answering yet; progress is unavailable until it does", "err", err)
+		}
+		return st, nil
+	}
 	st, err := bolt.Open(m.Config.DataDir)
 	if err != nil {
 		return nil, fmt.Errorf("BOT_DATA_DIR: %w", err)

@@ -20,9 +20,12 @@ func runBot(t *testing.T, args []string, stdin string, env map[string]string) (i
 		env = withEnv(env, "BOT_DATA_DIR", t.TempDir())
 	}
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errOut, func(k string) string { return env[k] })
+	code := runAt(context.Background(), args, strings.NewReader(stdin), &out, &errOut, func(k string) string { return env[k] }, testNow)
 	return code, out.String(), errOut.String()
 }
+
+// testNow is the fixed clock of end-to-end runs, so replies that mention times are repeatable.
+func testNow() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) }
 
 type jsonLine struct {
 	Text    string   `json:"text"`
