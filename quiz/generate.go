@@ -62,19 +62,24 @@ func (g *generator) siblings(e *content.Entry, seed string) []*content.Entry {
 			}
 			return 1
 		}
-		switch {
-		case a.h < b.h:
-			return -1
-		case a.h > b.h:
-			return 1
-		}
-		return strings.Compare(a.e.ID, b.e.ID)
+		return byHash(a.h, b.h, a.e.ID, b.e.ID)
 	})
 	out := make([]*content.Entry, len(ks))
 	for i, k := range ks {
 		out[i] = k.e
 	}
 	return out
+}
+
+// byHash orders by hash, then by id for the (unlikely) equal hashes: a stable pseudo-random order.
+func byHash(ha, hb uint64, a, b string) int {
+	switch {
+	case ha < hb:
+		return -1
+	case ha > hb:
+		return 1
+	}
+	return strings.Compare(a, b)
 }
 
 // mix hashes strings into a number for stable pseudo-random orders (FNV-1a: fixed forever, so

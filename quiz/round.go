@@ -268,15 +268,7 @@ func (e *Engine) pickNew(user string, fresh []*Card, n int, taken []*Card) []*Ca
 		if len(out) == n {
 			break
 		}
-		slices.SortFunc(tier, func(a, b keyed) int {
-			switch {
-			case a.h < b.h:
-				return -1
-			case a.h > b.h:
-				return 1
-			}
-			return strings.Compare(a.c.ID, b.c.ID)
-		})
+		slices.SortFunc(tier, func(a, b keyed) int { return byHash(a.h, b.h, a.c.ID, b.c.ID) })
 		for _, k := range tier {
 			if len(out) == n {
 				break
