@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -39,7 +41,7 @@ func newQuizBot(t *testing.T, st quiz.Store) (*Bot, *clock) {
 		t.Fatal(err)
 	}
 	c := &clock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
-	b, err := New(Config{Content: testKB(t), Quiz: e, Now: c.now})
+	b, err := New(Config{Content: testKB(t), Quiz: e, Now: c.now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -163,6 +163,12 @@ func (ix *nameIndex) lookup(q string, maxSuggest int) nameResult {
 	}
 	qr := []rune(k)
 	allow := maxTypos(len(qr))
+	// One edit beyond the allowance finds plausible suggestions, except for short words, where it
+	// mostly finds unrelated names ("love" → nose).
+	radius := min(allow+1, maxDeletes)
+	if len(qr) <= 4 {
+		radius = allow
+	}
 	var cands []candidate
 	if allow > 0 {
 		cands = ix.near(qr, k, allow)
@@ -174,7 +180,7 @@ func (ix *nameIndex) lookup(q string, maxSuggest int) nameResult {
 	if maxSuggest == 0 {
 		return res
 	}
-	if radius := min(allow+1, maxDeletes); radius > allow {
+	if radius > allow {
 		cands = ix.near(qr, k, radius)
 	}
 	add := func(item int32) {

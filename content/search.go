@@ -54,13 +54,14 @@ type posting struct {
 
 type searchIndex struct {
 	entries  []*Entry
+	names    [][]string // normalised names per entry, for the name bonus
 	phrases  []phrase
 	postings map[string][]posting
 	byEntry  [][]int32 // phrase indices per entry
 }
 
 func newSearchIndex(entries []*Entry) *searchIndex {
-	ix := &searchIndex{entries: entries, postings: map[string][]posting{}, byEntry: make([][]int32, len(entries))}
+	ix := &searchIndex{entries: entries, postings: map[string][]posting{}, byEntry: make([][]int32, len(entries)), names: make([][]string, len(entries))}
 	weights := map[string]float64{}
 	for i, e := range entries {
 		add := func(f Field, lang Lang, texts ...string) {
@@ -70,6 +71,9 @@ func newSearchIndex(entries []*Entry) *searchIndex {
 			}
 		}
 		add(FieldName, English, entryNames(e)...)
+		for _, n := range entryNames(e) {
+			ix.names[i] = append(ix.names[i], normalize(n))
+		}
 		for _, lang := range []Lang{English, Chinese} {
 			add(FieldPurpose, lang, e.Quiz.Purpose.In(lang))
 			add(FieldUses, lang, e.Uses.In(lang)...)
@@ -116,6 +120,15 @@ func (ix *searchIndex) search(query string, lang Lang, limit int) []Hit {
 		for _, p := range ps {
 			// Saturate so that one term repeated across many phrases cannot dominate.
 			scores[p.entry] += idf[t] * (p.weight / (p.weight + 2))
+		}
+		// A library named after the need ("scraping" → Scrapy, "plotting" → Matplotlib,
+		// "testing" → pytest) is usually the canonical answer: count the name like a purpose.
+		if len(t) >= 4 && t[0] < utf8.RuneSelf {
+			for e, names := range ix.names {
+				if slices.ContainsFunc(names, func(n string) bool { return strings.Contains(n, t) }) {
+					scores[int32(e)] += idf[t] * (fieldWeight[FieldPurpose] / (fieldWeight[FieldPurpose] + 2))
+				}
+			}
 		}
 	}
 	type scored struct {
