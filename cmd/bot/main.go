@@ -134,7 +134,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := m.openStore(ctx)
+	st, err := openStore(ctx, m.Config, m.log)
 	if err != nil {
 		return err
 	}
@@ -190,18 +190,18 @@ func runAll(ctx context.Context, adapters []adapter) error {
 // openStore opens Redis when REDIS_URL or REDIS_CLUSTER_ADDRS is set, else the embedded store
 // under BOT_DATA_DIR. Redis being down at start is not an error: lookups work and progress
 // reports itself unavailable until Redis answers.
-func (m *Main) openStore(ctx context.Context) (backend, error) {
-	if m.Config.usesRedis() {
-		st, err := redis.Open(ctx, m.Config.redis())
+func openStore(ctx context.Context, cfg Config, log *slog.Logger) (backend, error) {
+	if cfg.usesRedis() {
+		st, err := redis.Open(ctx, cfg.redis())
 		if err != nil {
 			return nil, err
 		}
 		if err := st.Ping(ctx); err != nil {
-			m.log.Warn("redis is not answering yet; progress is unavailable until it does", "err", err)
+			log.Warn("redis is not answering yet; progress is unavailable until it does", "err", err)
 		}
 		return st, nil
 	}
-	st, err := bolt.Open(m.Config.DataDir)
+	st, err := bolt.Open(cfg.DataDir)
 	if err != nil {
 		return nil, fmt.Errorf("BOT_DATA_DIR: %w", err)
 	}

@@ -82,3 +82,13 @@ func TestMigrateToRedis(t *testing.T) {
 		t.Errorf("second migrate: %s", out)
 	}
 }
+
+func TestReportsFromRedis(t *testing.T) {
+	srv := redistest.Start(t)
+	env := map[string]string{"REDIS_URL": srv.URL()}
+	runBot(t, []string{"-json"}, "/quiz flask 1\n1\n/report unclear wording\n", env)
+	code, out, stderr := runBot(t, []string{"reports"}, "", env)
+	if code != 0 || !strings.Contains(out, "unclear wording") {
+		t.Errorf("bot reports on Redis: exit %d\n%s%s", code, out, stderr)
+	}
+}

@@ -5,11 +5,10 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-
-	"github.com/pybrarian/pybrarian/store/bolt"
 )
 
-// runReports lists the newest card reports learners filed with /report, for operators.
+// runReports lists the newest card reports learners filed with /report, for operators, from the
+// store the bot is configured with (Redis or the embedded one).
 func runReports(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	limit := 50
 	if len(args) > 1 {
@@ -26,9 +25,13 @@ func runReports(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	}
 	cfg := DefaultConfig()
 	cfg.fromEnv(getenv)
-	st, err := bolt.Open(cfg.DataDir)
+	if err := cfg.Validate(); err != nil {
+		fmt.Fprintln(stderr, "bot reports:", err)
+		return 2
+	}
+	st, err := openStore(ctx, cfg, newLogger(stderr, cfg.LogLevel))
 	if err != nil {
-		fmt.Fprintln(stderr, "bot reports: BOT_DATA_DIR:", err)
+		fmt.Fprintln(stderr, "bot reports:", err)
 		return 1
 	}
 	defer st.Close()
