@@ -122,19 +122,26 @@ func (e *Engine) progress(ctx context.Context, user string, now time.Time) (uint
 	if now.UnixMilli() < e.downUntil.Load() {
 		return 0, Progress{}, fmt.Errorf("quiz: store failed moments ago, not retrying yet: %w", ErrUnavailable)
 	}
-	rec, err := e.store.Load(ctx, user, false)
+	rec, p, err := e.load(ctx, user, false, now)
+	return rec.Version, p, err
+}
+
+// load reads the learner's record from the store, decodes its progress and caches it. A store
+// that is unavailable is remembered for a moment, so reads that can wait (progress) fail fast.
+func (e *Engine) load(ctx context.Context, user string, withCards bool, now time.Time) (Record, Progress, error) {
+	rec, err := e.store.Load(ctx, user, withCards)
 	if err != nil {
 		if errors.Is(err, ErrUnavailable) {
 			e.markDown(now)
 		}
-		return 0, Progress{}, err
+		return Record{}, Progress{}, err
 	}
 	p, err := DecodeProgress(rec.Progress)
 	if err != nil {
-		return 0, Progress{}, err
+		return Record{}, Progress{}, err
 	}
 	e.cache.put(user, rec.Version, p, now)
-	return rec.Version, p, nil
+	return rec, p, nil
 }
 
 // newWriteID tags one commit attempt, so a retry that finds its own earlier attempt can tell.
@@ -157,21 +164,12 @@ func (e *Engine) update(ctx context.Context, user string, now time.Time, withCar
 		var p Progress
 		var err error
 		if withCards || attempt > 0 {
-			rec, err = e.store.Load(ctx, user, withCards)
-			if err == nil {
-				p, err = DecodeProgress(rec.Progress)
-			}
+			rec, p, err = e.load(ctx, user, withCards, now)
 		} else {
 			rec.Version, p, err = e.progress(ctx, user, now)
 		}
 		if err != nil {
-			if errors.Is(err, ErrUnavailable) {
-				e.markDown(now)
-			}
 			return err
-		}
-		if withCards || attempt > 0 {
-			e.cache.put(user, rec.Version, p, now)
 		}
 		w, err := f(rec, &p)
 		if err != nil || w == nil {
@@ -229,11 +227,7 @@ func (e *Engine) SetLang(ctx context.Context, user string, lang content.Lang, no
 // Forget deletes everything the engine stores about the learner.
 func (e *Engine) Forget(ctx context.Context, user string, now time.Time) error {
 	defer e.lock(user)()
-	rec, err := e.store.Load(ctx, user, false)
-	if err != nil {
-		return err
-	}
-	p, err := DecodeProgress(rec.Progress)
+	_, p, err := e.load(ctx, user, false, now)
 	if err != nil {
 		return err
 	}

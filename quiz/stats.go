@@ -32,15 +32,10 @@ type Stats struct {
 
 // Stats computes the learner's progress from their card states.
 func (e *Engine) Stats(ctx context.Context, user string, now time.Time) (Stats, error) {
-	rec, err := e.store.Load(ctx, user, true)
+	rec, p, err := e.load(ctx, user, true, now)
 	if err != nil {
 		return Stats{}, err
 	}
-	p, err := DecodeProgress(rec.Progress)
-	if err != nil {
-		return Stats{}, err
-	}
-	e.cache.put(user, rec.Version, p, now)
 	states := decodeStates(rec.Cards)
 	st := Stats{
 		Answered: p.Answered, Correct: p.Correct, BestStreak: p.BestStreak, InRound: p.Round != nil,
