@@ -98,15 +98,16 @@ func (b *Bank) ResolveScope(name string) (Scope, bool) {
 			return Scope{Topic: TopicAll}, true
 		}
 	}
-	if m := b.kb.Lookup(name); m.Kind == content.ExactMatch {
-		if len(b.In(Scope{Entry: m.Entry.ID})) > 0 {
-			return Scope{Entry: m.Entry.ID}, true
-		}
+	// An exact entry name wins over a topic; a topic wins over a typo-corrected entry name.
+	m := b.kb.Lookup(name)
+	hasCards := m.Entry != nil && len(b.In(Scope{Entry: m.Entry.ID})) > 0
+	if hasCards && m.Kind == content.ExactMatch {
+		return Scope{Entry: m.Entry.ID}, true
 	}
 	if t, ok := b.kb.ResolveTopic(name); ok {
 		return Scope{Topic: t.ID}, true
 	}
-	if m := b.kb.Lookup(name); m.Entry != nil && len(b.In(Scope{Entry: m.Entry.ID})) > 0 {
+	if hasCards {
 		return Scope{Entry: m.Entry.ID}, true
 	}
 	return Scope{}, false

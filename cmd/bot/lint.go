@@ -43,20 +43,15 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	for _, p := range cardProblems {
 		fmt.Fprintln(stdout, p)
 	}
+	n := len(cardProblems)
 	if err != nil {
 		fmt.Fprintln(stdout, err)
+		n++
 	}
-	if n := len(cardProblems); n > 0 || err != nil {
-		fmt.Fprintf(stderr, "%d quiz problem(s)\n", n+btoi(err != nil))
+	if n > 0 {
+		fmt.Fprintf(stderr, "%d quiz problem(s)\n", n)
 		return 1
 	}
 	fmt.Fprintln(stderr, "content OK")
-	return 0
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
 	return 0
 }
