@@ -1,0 +1,106 @@
+package quiz
+
+import (
+	"slices"
+	"time"
+)
+
+func decodeStates(raw map[string][]byte) map[string]CardState {
+	out := make(map[string]CardState, len(raw))
+	for id, b := range raw {
+		if s, err := UnpackState(b); err == nil {
+			out[id] = s
+		}
+	}
+	return out
+}
+
+// kindOrder introduces an entry before quizzing its details: what it is and what it is for first.
+var kindOrder = map[Kind]int{
+	KindIdentify: 0, KindPurpose: 0,
+	KindWhich: 1, KindQuestion: 1, KindStatus: 1,
+	KindTrue: 2, KindFalse: 2, KindFact: 2,
+}
+
+// plan picks a round's cards: those due, most overdue first, then (unless review) new cards,
+// basic kinds first and at most one card per entry while others are available. It also returns when
+// the earliest card in scope falls due, for the "nothing due" reply.
+func (e *Engine) plan(user string, scope Scope, states map[string]CardState, n int, review bool, now time.Time) ([]Item, time.Time) {
+	var due, fresh []*Card
+	var next time.Time
+	for _, c := range e.bank.In(scope) {
+		s, seen := states[c.ID]
+		switch {
+		case !seen || !s.Seen():
+			fresh = append(fresh, c)
+		case !s.Due.After(now):
+			due = append(due, c)
+		case next.IsZero() || s.Due.Before(next):
+			next = s.Due
+		}
+	}
+	slices.SortStableFunc(due, func(a, b *Card) int { return states[a.ID].Due.Compare(states[b.ID].Due) })
+	picked := due
+	if !review {
+		picked = append(picked, e.pickNew(user, fresh, n-min(n, len(due)), due)...)
+	}
+	if len(picked) > n {
+		picked = picked[:n]
+	}
+	items := make([]Item, len(picked))
+	for i, c := range picked {
+		items[i] = Item{Card: c.ID}
+		if s, ok := states[c.ID]; ok && s.Seen() {
+			items[i].Prev = PackState(s)
+		}
+	}
+	return items, next
+}
+
+// pickNew takes up to n new cards for the learner: basic kinds first (kindOrder), in an order of
+// the learner's own within a kind, and at most one card per entry (counting those already taken)
+// while cards of other entries remain, so a round tours several entries instead of drilling one.
+// Kinds are sorted only as far as the round needs them: planning must stay cheap next to answering.
+func (e *Engine) pickNew(user string, fresh []*Card, n int, taken []*Card) []*Card {
+	if n <= 0 {
+		return nil
+	}
+	type keyed struct {
+		c *Card
+		h uint64
+	}
+	tiers := make([][]keyed, 3)
+	for _, c := range fresh {
+		o := kindOrder[c.Kind]
+		tiers[o] = append(tiers[o], keyed{c, mix(user, c.ID)})
+	}
+	seen := map[string]bool{}
+	for _, c := range taken {
+		seen[c.Entry] = true
+	}
+	var out, rest []*Card
+	for _, tier := range tiers {
+		if len(out) == n {
+			break
+		}
+		slices.SortFunc(tier, func(a, b keyed) int { return byHash(a.h, b.h, a.c.ID, b.c.ID) })
+		for _, k := range tier {
+			if len(out) == n {
+				break
+			}
+			if seen[k.c.Entry] {
+				rest = append(rest, k.c)
+				continue
+			}
+			seen[k.c.Entry] = true
+			out = append(out, k.c)
+		}
+	}
+	for _, c := range rest {
+		if len(out) == n {
+			break
+		}
+		out = append(out, c)
+	}
+	return out
+}
