@@ -10,20 +10,32 @@ import (
 // Normalize reduces a name to the form lookups compare: full-width characters folded to ASCII,
 // lowercase, and everything except letters and digits removed ("Scikit-Learn" and "ｓｃｉｋｉｔ learn"
 // both become "scikitlearn").
-func Normalize(s string) string { return normalize(s) }
+func Normalize(s string) string { k, _ := normalizeUpTo(s, -1); return k }
 
-func normalize(s string) string {
+func normalize(s string) string { k, _ := normalizeUpTo(s, -1); return k }
+
+// normalizeUpTo is normalize that stops once the result has more than limit runes (no limit when
+// limit < 0) and reports whether it stopped early. A lookup compares a query only with names of
+// bounded length, so reading past that bound would be work spent on text that cannot match.
+func normalizeUpTo(s string, limit int) (string, bool) {
 	var b strings.Builder
-	b.Grow(len(s))
+	n := 0
 	for _, r := range s {
 		if r >= 0xFF01 && r <= 0xFF5E { // full-width ASCII block
 			r -= 0xFEE0
 		}
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if n == limit {
+				return b.String(), true
+			}
+			if n == 0 {
+				b.Grow(min(len(s), 64))
+			}
 			b.WriteRune(unicode.ToLower(r))
+			n++
 		}
 	}
-	return b.String()
+	return b.String(), false
 }
 
 // maxTypos is how many edits a query of n characters may be away from a name and still count as that
@@ -51,6 +63,10 @@ type nameIndex struct {
 	byName []int32   // indices into keys, sorted by normalised name, for prefix search
 	dels   []delLink // sorted by hash
 	seed   maphash.Seed
+	// longest is the length in runes of the longest normalised name. A query more than maxDeletes
+	// runes longer is farther than any allowance from every name and is no prefix of one, so a
+	// lookup reads at most longest+maxDeletes+1 runes of it: its cost does not grow with its length.
+	longest int
 }
 
 type nameKey struct {
@@ -78,6 +94,7 @@ func newNameIndex(items [][]string) *nameIndex {
 			}
 			ix.exact[k] = int32(item)
 			ix.keys = append(ix.keys, nameKey{norm: k, runes: []rune(k), item: int32(item)})
+			ix.longest = max(ix.longest, len(ix.keys[len(ix.keys)-1].runes))
 		}
 	}
 	ix.byName = make([]int32, len(ix.keys))
@@ -153,8 +170,8 @@ type candidate struct {
 // to maxSuggest items within one more edit, or whose names start with q, are suggested.
 func (ix *nameIndex) lookup(q string, maxSuggest int) nameResult {
 	res := nameResult{exact: -1, typo: -1}
-	k := normalize(q)
-	if k == "" {
+	k, tooLong := normalizeUpTo(q, ix.longest+maxDeletes)
+	if k == "" || tooLong {
 		return res
 	}
 	if item, ok := ix.exact[k]; ok {

@@ -103,8 +103,26 @@ func (kb *KB) Search(query string, lang Lang, limit int) []Hit {
 	return kb.search().search(query, lang, limit)
 }
 
+// Bounds on what a search reads of its query, so its cost does not grow with what a user can
+// send: a need is described in a few words, and the terms past these add nothing but work.
+const (
+	maxQueryBytes = 512
+	maxQueryTerms = 24
+)
+
 func (ix *searchIndex) search(query string, lang Lang, limit int) []Hit {
-	qterms := terms(query, true)
+	if len(query) > maxQueryBytes {
+		query = strings.ToValidUTF8(query[:maxQueryBytes], "")
+	}
+	var qterms []string
+	for _, t := range terms(query, true) {
+		if !slices.Contains(qterms, t) {
+			qterms = append(qterms, t)
+		}
+		if len(qterms) == maxQueryTerms {
+			break
+		}
+	}
 	if len(qterms) == 0 {
 		return nil
 	}
