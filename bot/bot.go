@@ -7,8 +7,8 @@ import (
 	"log/slog"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
-	"unicode"
 
 	"github.com/pybrarian/pybrarian/content"
 	"github.com/pybrarian/pybrarian/quiz"
@@ -18,7 +18,13 @@ import (
 type Config struct {
 	Content *content.KB
 	// Quiz runs quizzes; nil leaves the quiz commands out (a lookup-only bot).
-	Quiz *quiz.Engine
+	Quiz Quiz
+	// Settings keeps /lang, /quizmode and the unreachable mark; nil leaves /lang and /quizmode
+	// out, and replies follow the platform's language.
+	Settings Settings
+	// Middleware wraps the pipeline inside the core's own (recovery, input bounds), outermost
+	// first: metrics and rate limits plug in here without touching routing.
+	Middleware []Middleware
 	// Now is the clock; tests inject a fixed one. Defaults to time.Now.
 	Now func() time.Time
 	// Logger receives internal errors and recovered panics. Defaults to slog.Default().
@@ -28,12 +34,22 @@ type Config struct {
 // Bot is the core: it routes events to handlers and turns their results and errors into replies.
 // It is safe for concurrent use; adapters call Handle from as many goroutines as they like.
 type Bot struct {
-	kb     *content.KB
-	quiz   *quiz.Engine
-	now    func() time.Time
-	log    *slog.Logger
-	router router
+	kb       *content.KB
+	quiz     Quiz
+	settings *settingsCache
+	now      func() time.Time
+	log      *slog.Logger
+	router   router
+	pipeline HandlerFunc
+	quiet    *logLimiter
+
+	sendersMu sync.RWMutex
+	senders   map[string]Sender
 }
+
+// MaxTextRunes is the longest message the core reads (Telegram's own limit). A longer one gets a
+// short "too long" reply: nothing the core does may cost more because a user sent more.
+const MaxTextRunes = 4096
 
 // New builds the core and registers its commands. An error means a programming mistake in the
 // command table (a duplicate name, missing help), reported at start-up rather than in a chat.
@@ -48,18 +64,36 @@ func New(cfg Config) (*Bot, error) {
 	if b.log == nil {
 		b.log = slog.Default()
 	}
-	mw := []Middleware{b.recoverPanics}
-	if err := b.router.register(mw, b.lookupCommands()...); err != nil {
-		return nil, err
+	b.quiet = newLogLimiter(b.now, time.Minute)
+	if cfg.Settings != nil {
+		b.settings = newSettingsCache(cfg.Settings, b.now)
 	}
+	cmds := b.lookupCommands()
 	if b.quiz != nil {
-		if err := b.router.register(mw, b.quizCommands()...); err != nil {
+		cmds = append(cmds, b.quizCommands()...)
+		if err := b.router.handleChoices(quiz.ChoicePrefix, b.answerChoice); err != nil {
 			return nil, err
 		}
 	}
-	if err := b.router.register(mw, b.helpCommands()...); err != nil {
+	if b.settings != nil {
+		cmds = append(cmds, b.settingsCommands()...)
+	}
+	cmds = append(cmds, b.helpCommands()...)
+	if err := b.router.register(cmds...); err != nil {
 		return nil, err
 	}
+	b.router.text = b.handleText
+
+	// The pipeline, outermost first. Recovery comes first so that nothing, not even the language
+	// look-up, can take an adapter down; input is bounded before anything reads it.
+	chain := []Middleware{b.recoverPanics, b.logEvents, b.boundInput, b.parse, b.resolveLang}
+	chain = append(chain, cfg.Middleware...)
+	chain = append(chain, b.markReachable, b.settleFirst)
+	h := b.router.route
+	for i := len(chain) - 1; i >= 0; i-- {
+		h = chain[i](h)
+	}
+	b.pipeline = h
 	return b, nil
 }
 
@@ -67,8 +101,10 @@ func New(cfg Config) (*Bot, error) {
 // commands).
 type CommandInfo struct {
 	Name string
-	Args content.Text
+	Args []Arg
 	Help content.Text
+	// Native is set for commands that matter only where quizzes render natively.
+	Native bool
 }
 
 // Commands lists the visible commands in registration order.
@@ -76,67 +112,29 @@ func (b *Bot) Commands() []CommandInfo {
 	var out []CommandInfo
 	for _, c := range b.router.commands {
 		if !c.Hidden {
-			out = append(out, CommandInfo{Name: c.Name, Args: c.Args, Help: c.Help})
+			out = append(out, CommandInfo{Name: c.Name, Args: c.Args, Help: c.Help, Native: c.Native})
 		}
 	}
 	return out
 }
 
-// Content returns the knowledge base, for adapters that build platform-only renderings from it
-// (Telegram inline results, Discord autocomplete).
+// Content returns the knowledge base, for adapters that render entries themselves (Telegram
+// inline results).
 func (b *Bot) Content() *content.KB { return b.kb }
 
 // Handle answers one event. It never fails: errors become friendly replies in the user's language,
 // and an empty result means the bot has nothing to say (chatter in a group).
 func (b *Bot) Handle(ctx context.Context, ev Event) []Reply {
-	req := &Request{Event: ev, Lang: b.langFor(ctx, ev)}
-	text := strings.TrimSpace(ev.Text)
-	var h HandlerFunc
-	switch name, args, isCmd := parseCommand(text); {
-	case ev.Choice != "":
-		if b.quiz == nil {
-			return nil
-		}
-		h = b.recoverPanics(b.answerChoice)
-	case isCmd:
-		cmd := b.router.byName[name]
-		if cmd == nil {
-			if !ev.addressed() {
-				return nil // probably another bot's command
-			}
-			return []Reply{{Text: Text(T(req.Lang, msgUnknownCommand, "/"+name))}}
-		}
-		req.Command, req.Args, h = name, args, cmd.Handler
-	case text != "":
-		req.Args, h = text, b.recoverPanics(b.handleText)
-	default:
-		return nil
-	}
-	replies, err := h(ctx, req)
+	req := &Request{Event: ev, Lang: content.ParseLocale(ev.Locale)}
+	replies, err := b.pipeline(ctx, req)
 	if err != nil {
 		return []Reply{b.replyForError(req, err)}
 	}
 	return replies
 }
 
-// langFor picks the reply language: a message written in Chinese is answered in Chinese whatever
-// the platform says; otherwise the learner's /lang setting, then the platform locale, decides.
-func (b *Bot) langFor(ctx context.Context, ev Event) content.Lang {
-	for _, r := range ev.Text {
-		if unicode.Is(unicode.Han, r) {
-			return content.Chinese
-		}
-	}
-	if b.quiz != nil {
-		if l := b.quiz.Lang(ctx, ev.UserKey(), b.now()); l != "" {
-			return l
-		}
-	}
-	return content.ParseLocale(ev.Locale)
-}
-
-// recoverPanics turns a panic in a handler into an internal error, so one bad request cannot take
-// the adapter down with it.
+// recoverPanics turns a panic anywhere in handling into an internal error, so one bad request
+// cannot take the adapter down with it.
 func (b *Bot) recoverPanics(next HandlerFunc) HandlerFunc {
 	return func(ctx context.Context, req *Request) (replies []Reply, err error) {
 		defer func() {
@@ -146,4 +144,116 @@ func (b *Bot) recoverPanics(next HandlerFunc) HandlerFunc {
 		}()
 		return next(ctx, req)
 	}
+}
+
+// logEvents logs each event at debug level: what kind it was and how long it took, never its text.
+func (b *Bot) logEvents(next HandlerFunc) HandlerFunc {
+	return func(ctx context.Context, req *Request) ([]Reply, error) {
+		start := time.Now()
+		replies, err := next(ctx, req)
+		if b.log.Enabled(ctx, slog.LevelDebug) {
+			kind := "text"
+			switch {
+			case req.Choice != "":
+				kind = "choice"
+			case req.Command != "":
+				kind = "/" + clip(req.Command, 32)
+			}
+			b.log.Debug("event", "platform", req.Platform, "chat", req.Chat, "kind", kind,
+				"replies", len(replies), "err", err != nil, "took", time.Since(start))
+		}
+		return replies, err
+	}
+}
+
+// boundInput refuses input longer than the core reads: text over MaxTextRunes gets a short reply,
+// choice data longer than any the core issues is junk.
+func (b *Bot) boundInput(next HandlerFunc) HandlerFunc {
+	return func(ctx context.Context, req *Request) ([]Reply, error) {
+		if len(req.Choice) > quiz.MaxChoiceData {
+			return nil, errBadButton
+		}
+		if len(req.Text) > MaxTextRunes && len(clipRunes(req.Text, MaxTextRunes+1)) < len(req.Text) {
+			if !req.addressed() {
+				return nil, nil
+			}
+			return nil, invalid(msgTooLong, MaxTextRunes)
+		}
+		return next(ctx, req)
+	}
+}
+
+// parse reads the command name and arguments once, for every step after it.
+func (b *Bot) parse(next HandlerFunc) HandlerFunc {
+	return func(ctx context.Context, req *Request) ([]Reply, error) {
+		if req.Choice == "" {
+			text := strings.TrimSpace(req.Text)
+			if name, args, ok := parseCommand(text); ok {
+				req.Command, req.Args = name, args
+			} else {
+				req.Args = text
+			}
+		}
+		return next(ctx, req)
+	}
+}
+
+// resolveLang picks the reply language: a message written in Chinese is answered in Chinese
+// whatever the platform says; otherwise the learner's /lang, then the platform locale, decides.
+func (b *Bot) resolveLang(next HandlerFunc) HandlerFunc {
+	return func(ctx context.Context, req *Request) ([]Reply, error) {
+		req.Lang = b.langOf(ctx, req.Event)
+		return next(ctx, req)
+	}
+}
+
+func (b *Bot) langOf(ctx context.Context, ev Event) content.Lang {
+	if strings.ContainsFunc(clipRunes(ev.Text, 200), isHan) {
+		return content.Chinese
+	}
+	if b.settings != nil {
+		if l := b.settings.user(ctx, ev.UserKey(), settingLang); l != "" {
+			return content.Lang(l)
+		}
+	}
+	return content.ParseLocale(ev.Locale)
+}
+
+// markReachable lifts a chat's unreachable mark when the chat speaks to the bot again.
+func (b *Bot) markReachable(next HandlerFunc) HandlerFunc {
+	return func(ctx context.Context, req *Request) ([]Reply, error) {
+		if b.settings != nil && req.ChatID != "" {
+			b.clearUnreachable(ctx, req.ChatKey())
+		}
+		return next(ctx, req)
+	}
+}
+
+// logLimiter lets a kind of log line through once per interval, so an outage that fails every
+// request is logged as it starts and then once a minute, with the count of lines held back.
+type logLimiter struct {
+	now      func() time.Time
+	interval time.Duration
+	mu       sync.Mutex
+	last     map[string]time.Time
+	held     map[string]int
+}
+
+func newLogLimiter(now func() time.Time, interval time.Duration) *logLimiter {
+	return &logLimiter{now: now, interval: interval, last: map[string]time.Time{}, held: map[string]int{}}
+}
+
+// allow reports whether a line of kind may be logged now, and how many were held back since the
+// last one.
+func (l *logLimiter) allow(kind string) (bool, int) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if last, ok := l.last[kind]; ok && now.Sub(last) < l.interval && now.Sub(last) >= 0 {
+		l.held[kind]++
+		return false, 0
+	}
+	held := l.held[kind]
+	l.last[kind], l.held[kind] = now, 0
+	return true, held
 }

@@ -106,9 +106,12 @@ func TestRegisterRejectsMistakes(t *testing.T) {
 		{"duplicate", []Command{{Name: "a", Help: help, Handler: h}, {Name: "a", Help: help, Handler: h}}},
 		{"no handler", []Command{{Name: "a", Help: help}}},
 		{"no chinese help", []Command{{Name: "a", Help: content.Text{EN: "x"}, Handler: h}}},
+		{"bad argument name", []Command{{Name: "a", Help: help, Handler: h, Args: []Arg{{Name: "Topic", Label: help, Help: help}}}}},
+		{"argument without help", []Command{{Name: "a", Help: help, Handler: h, Args: []Arg{{Name: "topic", Label: help}}}}},
+		{"required after optional", []Command{{Name: "a", Help: help, Handler: h, Args: []Arg{{Name: "x", Label: help, Help: help}, {Name: "y", Label: help, Help: help, Required: true}}}}},
 	} {
 		var r router
-		if err := r.register(nil, tt.cmds...); err == nil {
+		if err := r.register(tt.cmds...); err == nil {
 			t.Errorf("%s: register succeeded, want an error", tt.name)
 		}
 	}

@@ -42,9 +42,18 @@ func (e *Error) Unwrap() error { return e.Err }
 // invalid reports bad user input with a catalogue message.
 func invalid(key msgID, args ...any) error { return &Error{Code: EInvalid, Key: key, Args: args} }
 
+// unavailable reports a store that failed to answer.
+func unavailable(err error) error { return &Error{Code: EUnavailable, Err: err} }
+
+// errBadButton is a pressed choice whose data the core did not issue (or no longer routes).
+var errBadButton = errors.New("bot: unknown button")
+
 // replyForError is the single place errors become replies.
 func (b *Bot) replyForError(req *Request, err error) Reply {
-	if r, ok := quizError(req.Lang, err); ok {
+	if r, ok := quizError(req.Lang, err, b.now()); ok {
+		if errors.Is(err, quiz.ErrCorrupt) {
+			b.log.Error("a learner's stored progress cannot be decoded; /forget sets it aside", "user", req.UserKey(), "err", err)
+		}
 		return r
 	}
 	var e *Error
@@ -59,10 +68,14 @@ func (b *Bot) replyForError(req *Request, err error) Reply {
 	case EInvalid:
 		return Reply{Text: Text(T(req.Lang, e.Key, e.Args...)), Private: true}
 	case EUnavailable:
-		b.log.Warn("dependency unavailable", "user", req.UserKey(), "command", req.Command, "err", e.Err)
+		// An outage fails every request that needs the store: say so when it starts, then once a
+		// minute, rather than once per request.
+		if ok, held := b.quiet.allow("unavailable"); ok {
+			b.log.Warn("progress store unavailable", "command", req.Command, "err", e.Err, "similar_since_last", held)
+		}
 		return Reply{Text: Text(T(req.Lang, msgUnavailable)), Private: true}
 	default:
-		b.log.Error("internal error", "user", req.UserKey(), "command", req.Command, "text", req.Text, "err", err)
+		b.log.Error("internal error", "user", req.UserKey(), "command", req.Command, "err", err)
 		return Reply{Text: Text(T(req.Lang, msgInternal)), Private: true}
 	}
 }

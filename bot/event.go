@@ -3,6 +3,8 @@
 // returns; nothing in this package knows which platform it is talking to.
 package bot
 
+import "github.com/pybrarian/pybrarian/content"
+
 // ChatKind distinguishes one-to-one chats from groups, which changes how chatty the bot may be: in a
 // group it answers only what is clearly meant for it.
 type ChatKind int
@@ -43,6 +45,24 @@ func (e Event) UserKey() string { return e.Platform + ":" + e.UserID }
 // ChatKey identifies the chat on one platform ("telegram:-100123").
 func (e Event) ChatKey() string { return e.Platform + ":" + e.ChatID }
 
+// Destination is a chat the core sends to without an event to answer: a daily tip, a reminder,
+// the next question of a group challenge.
+type Destination struct {
+	Platform string
+	ChatID   string
+	Chat     ChatKind
+	// Locale is the language to render in when the chat has no setting of its own ("zh", "en").
+	Locale string
+}
+
+// ChatKey identifies the destination's chat as Event.ChatKey does.
+func (d Destination) ChatKey() string { return d.Platform + ":" + d.ChatID }
+
+// Destination is where replies to the event go.
+func (e Event) Destination() Destination {
+	return Destination{Platform: e.Platform, ChatID: e.ChatID, Chat: e.Chat, Locale: e.Locale}
+}
+
 // Reply is one message the bot sends back. Adapters render Text in their own markup, show Choices as
 // buttons (or numbered lines), and honour the hints they can.
 type Reply struct {
@@ -62,11 +82,14 @@ type Reply struct {
 	// Question carries the quiz question this reply asks, for adapters that render questions
 	// natively (Telegram quiz polls). Nil for every other reply.
 	Question *QuestionInfo
+	// Card is the entry this reply presents, laid out for platforms with rich layouts (Discord
+	// embeds); Text says the same for everyone else. Nil for other replies.
+	Card *EntryCard
 }
 
 // Choice is one answer option. Data is opaque to adapters: they hand it back in Event.Choice when
-// the option is pressed. It is at most 64 bytes, so it fits Telegram callback data and Discord
-// custom ids.
+// the option is pressed. It is at most MaxChoiceData bytes, so it fits Telegram callback data and
+// Discord custom ids; the core refuses anything longer or not in the form it issued.
 type Choice struct {
 	Label string
 	Data  string
@@ -87,4 +110,29 @@ type QuestionInfo struct {
 	Token       string
 	Correct     int
 	Explanation string
+	// Native is set when the chat asked for questions in the platform's own quiz form (/quizmode
+	// poll). Adapters that have one use it; the rest show the choices as buttons.
+	Native bool
+}
+
+// EntryCard is an entry laid out for platforms that show structured messages (Discord embeds): the
+// same content as the reply's text, in parts an adapter can place.
+type EntryCard struct {
+	// ID is the entry's id.
+	ID    string
+	Title string
+	// Kind is the entry's kind, for platforms that colour cards by kind.
+	Kind content.Kind
+	// Subtitle is the kind and, when not active, the status, in the reply's language.
+	Subtitle    string
+	Description Markup
+	Fields      []CardField
+	// Links are the buttons under the card: docs, PyPI, "Quiz me".
+	Links []Button
+}
+
+// CardField is one named part of an EntryCard.
+type CardField struct {
+	Name  string
+	Value Markup
 }

@@ -14,12 +14,12 @@ func (b *Bot) helpCommands() []Command {
 }
 
 func (b *Bot) cmdHelp(ctx context.Context, req *Request) ([]Reply, error) {
-	return []Reply{{Text: b.helpText(req.Lang)}}, nil
+	return []Reply{{Text: b.helpText(req.Lang, req.Platform)}}, nil
 }
 
 // cmdStart greets a new user (Telegram sends /start when a chat with the bot opens) and shows help.
 func (b *Bot) cmdStart(ctx context.Context, req *Request) ([]Reply, error) {
-	name := req.UserName
+	name := clip(req.UserName, 64)
 	if name == "" {
 		name = "there"
 		if req.Lang == content.Chinese {
@@ -27,24 +27,20 @@ func (b *Bot) cmdStart(ctx context.Context, req *Request) ([]Reply, error) {
 		}
 	}
 	var t Markup
-	t.Plain(T(req.Lang, msgWelcome, name)).Para().Append(b.helpText(req.Lang))
+	t.Plain(T(req.Lang, msgWelcome, name)).Para().Append(b.helpText(req.Lang, req.Platform))
 	return []Reply{{Text: t}}, nil
 }
 
-// helpText explains every visible command in lang, generated from the command table so it never
-// drifts from what is registered.
-func (b *Bot) helpText(lang content.Lang) Markup {
+// helpText explains every visible command in lang that works on the platform, generated from the
+// command table so it never drifts from what is registered.
+func (b *Bot) helpText(lang content.Lang, platform string) Markup {
 	var t Markup
 	t.Bold(T(lang, msgHelpHeader))
 	for _, c := range b.router.commands {
-		if c.Hidden {
+		if c.Hidden || (c.Native && !b.nativeQuizzes(platform)) {
 			continue
 		}
-		usage := "/" + c.Name
-		if a := c.Args.In(lang); a != "" {
-			usage += " " + a
-		}
-		t.Item().Code(usage).Plain(" — " + c.Help.In(lang))
+		t.Item().Code(c.usage(lang)).Plain(" — " + c.Help.In(lang))
 	}
 	t.Para().Plain(T(lang, msgHelpAsk))
 	return t

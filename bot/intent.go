@@ -104,9 +104,10 @@ func cleanQuestion(text string) string {
 }
 
 // cleanName strips articles, quotes and generic nouns from a name ("the “flask” library" → "flask").
+// A few rounds of stripping cover any real name; more would only be work for hostile input.
 func cleanName(s string) string {
 	s = strings.Trim(s, " \"'`“”‘’「」《》?？!！.。,，")
-	for {
+	for range 4 {
 		t := trailingNoise.ReplaceAllString(leadingNoise.ReplaceAllString(s, ""), "")
 		t = strings.Trim(t, " \"'`“”‘’「」《》")
 		if t == s {
@@ -114,4 +115,5 @@ func cleanName(s string) string {
 		}
 		s = t
 	}
+	return s
 }

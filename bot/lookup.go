@@ -14,16 +14,23 @@ import (
 )
 
 func (b *Bot) lookupCommands() []Command {
+	entry := func(name string, label, help content.Text) Arg {
+		return Arg{Name: name, Label: label, Help: help, Type: ArgText, Complete: CompleteEntries}
+	}
 	return []Command{
 		{
-			Name:    "lib",
-			Args:    content.Text{EN: "[NAME] [NAME]", ZH: "[名称] [名称]"},
+			Name: "lib",
+			Args: []Arg{
+				entry("name", content.Text{EN: "NAME", ZH: "名称"}, content.Text{EN: "a library, framework or concept", ZH: "库、框架或概念的名称"}),
+				entry("other", content.Text{EN: "NAME", ZH: "名称"}, content.Text{EN: "a second name, to compare the two", ZH: "第二个名称，用于对比"}),
+			},
 			Help:    catalog[msgHelpCmdLib],
 			Handler: b.cmdLib,
 		},
 		{
-			Name:    "find",
-			Args:    content.Text{EN: "WHAT", ZH: "用途"},
+			Name: "find",
+			Args: []Arg{{Name: "what", Label: content.Text{EN: "WHAT", ZH: "用途"}, Required: true,
+				Help: content.Text{EN: "what you want to do, e.g. scraping", ZH: "你想做的事，例如 爬虫"}}},
 			Help:    catalog[msgHelpCmdFind],
 			Handler: b.cmdFind,
 		},
@@ -32,6 +39,10 @@ func (b *Bot) lookupCommands() []Command {
 
 // namesSplit separates several names given to /lib ("flask django", "flask, django", "flask vs django").
 var namesSplit = regexp.MustCompile(`\s*(?:,|，|、|\bvs\.?\b|\band\b|和|与|对比)\s*|\s+`)
+
+// maxLibArgs bounds what /lib reads of its argument: a comparison names two entries, and no
+// entry's name is longer than this.
+const maxLibArgs = 200
 
 // cmdLib answers /lib: no argument lists the topics, one name presents its entry, two names compare
 // them. A topic name lists that topic's entries.
@@ -48,7 +59,7 @@ func (b *Bot) cmdLib(ctx context.Context, req *Request) ([]Reply, error) {
 		return []Reply{b.topicReply(req.Lang, t)}, nil
 	}
 	var parts []string
-	for _, p := range namesSplit.Split(args, -1) {
+	for _, p := range namesSplit.Split(clipRunes(args, maxLibArgs), 3) {
 		if p != "" {
 			parts = append(parts, p)
 		}
@@ -67,21 +78,10 @@ func (b *Bot) cmdFind(ctx context.Context, req *Request) ([]Reply, error) {
 	return []Reply{b.searchReply(req.Lang, req.Args)}, nil
 }
 
-// handleText answers a plain message: a question about a library, a comparison, a search, or just a
-// library's name. In groups it stays quiet unless it has a real answer or was addressed.
+// handleText answers a plain message: a question about a library, a comparison or a search first
+// (those never touch the quiz); otherwise an answer to the learner's round, or just a library's
+// name. In groups it stays quiet unless it has a real answer or was addressed.
 func (b *Bot) handleText(ctx context.Context, req *Request) ([]Reply, error) {
-	var quizErr error // progress unavailable: still answer lookups, report it only if nothing else fits
-	if b.quiz != nil {
-		step, ok, err := b.quiz.AnswerText(ctx, quizUser(req.Event), req.Args, b.now())
-		switch {
-		case errors.Is(err, quiz.ErrUnavailable):
-			quizErr = err
-		case err != nil:
-			return nil, err
-		case ok:
-			return b.stepReplies(req, step, false), nil
-		}
-	}
 	in := parseIntent(req.Args)
 	switch in.kind {
 	case intentLookup:
@@ -98,6 +98,20 @@ func (b *Bot) handleText(ctx context.Context, req *Request) ([]Reply, error) {
 	case intentSearch:
 		return []Reply{b.searchReply(req.Lang, in.a)}, nil
 	}
+	var quizErr error // progress unavailable: still answer a name, report it only if nothing else fits
+	// In a group, only numbers or messages addressed to the bot are checked against a round: other
+	// chatter would cost a store read per message.
+	if b.quiz != nil && (req.addressed() || quiz.LooksLikeAnswer(req.Args)) {
+		replies, ok, err := b.answerText(ctx, req)
+		switch {
+		case errors.Is(err, quiz.ErrUnavailable):
+			quizErr = err
+		case err != nil:
+			return nil, err
+		case ok:
+			return replies, nil
+		}
+	}
 	if !req.addressed() {
 		return nil, nil // a bare word in a group ("black", "click") is chatter, not a question
 	}
@@ -110,54 +124,76 @@ func (b *Bot) handleText(ctx context.Context, req *Request) ([]Reply, error) {
 	return []Reply{{Text: Text(T(req.Lang, msgNotUnderstood))}}, nil
 }
 
-// entryReply presents one entry: summary, details, features, corrections, status, a tip and links.
+// entryReply presents one entry: summary, details, features, corrections, status, a tip and links,
+// as text and as a structured card for platforms with rich layouts.
 func (b *Bot) entryReply(lang content.Lang, m content.Match, typed string) Reply {
 	e := m.Entry
 	var t Markup
 	if m.Kind == content.TypoMatch {
-		t.Italic(T(lang, msgTypoNote, strings.TrimSpace(typed), e.DisplayName(lang))).Para()
+		t.Italic(T(lang, msgTypoNote, clip(strings.TrimSpace(typed), 60), e.DisplayName(lang))).Para()
 	}
 	t.Bold(e.DisplayName(lang)).Plain(" · " + kindName(lang, e.Kind))
 	if e.Status != content.StatusActive {
 		t.Plain(" · " + statusName(lang, e.Status))
 	}
-	t.Line().Content(e.Summary.In(lang)).Para()
+	card := &EntryCard{ID: e.ID, Title: e.DisplayName(lang), Kind: e.Kind, Subtitle: kindName(lang, e.Kind)}
+	if e.Status != content.StatusActive {
+		card.Subtitle += " · " + statusName(lang, e.Status)
+	}
+	t.Line()
+	var desc Markup
+	desc.Content(e.Summary.In(lang)).Para()
 	for i, p := range strings.Split(strings.TrimSpace(e.Details.In(lang)), "\n\n") {
 		if i > 0 {
-			t.Para()
+			desc.Para()
 		}
-		t.Content(unwrap(p))
+		desc.Content(unwrap(p))
 	}
-	t.Para().Bold(T(lang, msgKeyFeatures))
+	t.Append(desc)
+	card.Description = desc
+	field := func(name string, value Markup) {
+		t.Para().Bold(name).Append(value)
+		card.Fields = append(card.Fields, CardField{Name: strings.TrimSpace(strings.TrimRight(name, ":： ")), Value: value})
+	}
+	var feats Markup
 	for _, f := range e.Features.In(lang) {
-		t.Item().Content(f)
+		feats.Item().Content(f)
 	}
+	t.Para().Bold(T(lang, msgKeyFeatures)).Append(feats)
+	card.Fields = append(card.Fields, CardField{Name: T(lang, msgKeyFeatures), Value: feats})
 	if e.Status != content.StatusActive {
-		t.Para().Bold(T(lang, msgStatus)).Plain(statusName(lang, e.Status))
+		var st Markup
+		st.Plain(statusName(lang, e.Status))
 		if note := e.StatusNote.In(lang); note != "" {
-			t.Plain(" — ").Content(note)
+			st.Plain(" — ").Content(note)
 		}
 		if len(e.SupersededBy) > 0 {
-			t.Line().Bold(T(lang, msgUseInstead)).Plain(b.names(lang, e.SupersededBy))
+			st.Line().Bold(T(lang, msgUseInstead)).Plain(b.names(lang, e.SupersededBy))
 		}
+		field(T(lang, msgStatus), st)
 	}
 	if !e.Correction.IsZero() {
-		t.Para().Bold(T(lang, msgUpdated)).Content(e.Correction.In(lang))
+		var c Markup
+		field(T(lang, msgUpdated), *c.Content(e.Correction.In(lang)))
 	}
 	if len(e.Tips) > 0 {
-		t.Para().Bold(T(lang, msgTip)).Content(e.Tips[0].In(lang))
+		var c Markup
+		field(T(lang, msgTip), *c.Content(e.Tips[0].In(lang)))
 	}
 	if pip := pipName(e); pip != "" {
-		t.Para().Bold(T(lang, msgInstall)).Code("pip install " + pip)
+		var c Markup
+		field(T(lang, msgInstall), *c.Code("pip install " + pip))
 	}
 	if len(e.Related) > 0 {
 		t.Line().Bold(T(lang, msgRelated)).Plain(b.names(lang, e.Related))
+		card.Fields = append(card.Fields, CardField{Name: strings.TrimRight(T(lang, msgRelated), ":： "), Value: Text(b.names(lang, e.Related))})
 	}
 	buttons := entryButtons(lang, e)
 	if b.quiz != nil && len(b.quiz.Bank().In(quiz.Scope{Entry: e.ID})) > 0 {
 		buttons = append(buttons, Button{Label: T(lang, msgQuizMe), Command: "/quiz " + e.ID})
 	}
-	return Reply{Text: t, Entry: e.ID, Buttons: buttons}
+	card.Links = buttons
+	return Reply{Text: t, Entry: e.ID, Buttons: buttons, Card: card}
 }
 
 // unwrap rejoins the wrapped lines of a paragraph from a YAML block: with a space between words, and
@@ -212,7 +248,7 @@ func (b *Bot) names(lang content.Lang, ids []string) string {
 // notFoundReply says honestly that a name is unknown, offering close names as suggestions only.
 func (b *Bot) notFoundReply(lang content.Lang, name string, m content.Match) Reply {
 	var t Markup
-	t.Plain(T(lang, msgNotFound, strings.TrimSpace(name)))
+	t.Plain(T(lang, msgNotFound, clip(strings.TrimSpace(name), 60)))
 	if len(m.Suggestions) > 0 {
 		t.Line().Plain(T(lang, msgDidYouMean))
 		for i, e := range m.Suggestions {
@@ -258,12 +294,13 @@ func (b *Bot) topicReply(lang content.Lang, tp *content.Topic) Reply {
 func (b *Bot) searchReply(lang content.Lang, need string) Reply {
 	need = strings.TrimSpace(need)
 	hits := b.kb.Search(need, lang, 5)
+	shown := clip(need, 60)
 	var t Markup
 	if len(hits) == 0 {
-		t.Plain(T(lang, msgFindNone, need))
+		t.Plain(T(lang, msgFindNone, shown))
 		return Reply{Text: t}
 	}
-	t.Bold(T(lang, msgFindHeader, need))
+	t.Bold(T(lang, msgFindHeader, shown))
 	for _, h := range hits {
 		t.Item().Bold(h.Entry.DisplayName(lang)).Plain(" — ")
 		switch h.Field {

@@ -44,6 +44,12 @@ func (m *Markup) add(st Style, s, url string) *Markup {
 	if s == "" && st != Bullet {
 		return m
 	}
+	if st == Bullet {
+		// A list item starts on a line of its own.
+		if n := len(m.spans); n > 0 && !strings.HasSuffix(m.spans[n-1].Text, "\n") {
+			m.add(Plain, "\n", "")
+		}
+	}
 	if st == Plain && len(m.spans) > 0 && m.spans[len(m.spans)-1].Style == Plain {
 		m.spans[len(m.spans)-1].Text += s
 		return m
@@ -74,12 +80,7 @@ func (m *Markup) Line() *Markup { return m.add(Plain, "\n", "") }
 func (m *Markup) Para() *Markup { return m.add(Plain, "\n\n", "") }
 
 // Item starts a list item on a new line.
-func (m *Markup) Item() *Markup {
-	if n := len(m.spans); n > 0 && !strings.HasSuffix(m.spans[n-1].Text, "\n") {
-		m.Line()
-	}
-	return m.add(Bullet, "", "")
-}
+func (m *Markup) Item() *Markup { return m.add(Bullet, "", "") }
 
 // Content appends knowledge-base text, in which `backticks` mark code spans.
 func (m *Markup) Content(s string) *Markup {

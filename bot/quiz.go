@@ -12,15 +12,42 @@ import (
 	"github.com/pybrarian/pybrarian/quiz"
 )
 
+// Quiz is what the core needs of the quiz engine (quiz.Engine implements it): declared here, where
+// it is used, so the core's tests can run on any implementation.
+type Quiz interface {
+	Bank() *quiz.Bank
+	Start(ctx context.Context, u quiz.User, scope quiz.Scope, n int, now time.Time) (quiz.Step, error)
+	Review(ctx context.Context, u quiz.User, n int, now time.Time) (quiz.Step, error)
+	Stop(ctx context.Context, u quiz.User, now time.Time) (quiz.Summary, error)
+	Answer(ctx context.Context, u quiz.User, data string, now time.Time) (quiz.Step, error)
+	AnswerText(ctx context.Context, u quiz.User, text string, now time.Time) (quiz.Step, quiz.TextOutcome, error)
+	Unsettled(user string) bool
+	Settle(ctx context.Context, user string, now time.Time) (quiz.Settlement, bool, error)
+	Stats(ctx context.Context, user string, now time.Time) (quiz.Stats, error)
+	Leaderboard(ctx context.Context, chat, user string, n int, now time.Time) ([]quiz.Standing, quiz.Standing, bool, error)
+	Report(ctx context.Context, u quiz.User, platform string, lang content.Lang, text string, now time.Time) (*quiz.Card, error)
+	Forget(ctx context.Context, user string, now time.Time) error
+}
+
+var _ Quiz = (*quiz.Engine)(nil)
+
+// Arguments shared by the quiz commands.
+var (
+	argTopic = Arg{Name: "topic", Label: content.Text{EN: "TOPIC", ZH: "主题"}, Type: ArgText, Complete: CompleteQuizScopes,
+		Help: content.Text{EN: "a topic, a library, or all", ZH: "主题、某个库，或 all"}}
+	argCount = Arg{Name: "count", Label: content.Text{EN: "N", ZH: "题数"}, Type: ArgInt, Min: 1, Max: quiz.MaxRoundSize,
+		Help: content.Text{EN: "how many questions", ZH: "题目数量"}}
+)
+
 func (b *Bot) quizCommands() []Command {
 	return []Command{
-		{Name: "quiz", Args: content.Text{EN: "[TOPIC] [N]", ZH: "[主题] [题数]"}, Help: catalog[msgHelpQuiz], Handler: b.cmdQuiz},
-		{Name: "review", Args: content.Text{EN: "[N]", ZH: "[题数]"}, Help: catalog[msgHelpReview], Handler: b.cmdReview},
+		{Name: "quiz", Args: []Arg{argTopic, argCount}, Help: catalog[msgHelpQuiz], Handler: b.cmdQuiz},
+		{Name: "review", Args: []Arg{argCount}, Help: catalog[msgHelpReview], Handler: b.cmdReview},
 		{Name: "stop", Help: catalog[msgHelpStop], Handler: b.cmdStop},
 		{Name: "stats", Help: catalog[msgHelpStats], Handler: b.cmdStats},
 		{Name: "leaderboard", Help: catalog[msgHelpLeaderboard], Handler: b.cmdLeaderboard},
-		{Name: "report", Args: content.Text{EN: "[WHAT IS WRONG]", ZH: "[问题描述]"}, Help: catalog[msgHelpReport], Handler: b.cmdReport},
-		{Name: "lang", Args: content.Text{EN: "en|zh|auto", ZH: "en|zh|auto"}, Help: catalog[msgHelpLang], Handler: b.cmdLang},
+		{Name: "report", Args: []Arg{{Name: "text", Label: content.Text{EN: "WHAT IS WRONG", ZH: "问题描述"},
+			Help: content.Text{EN: "what is wrong or unclear", ZH: "哪里有错或不清楚"}}}, Help: catalog[msgHelpReport], Handler: b.cmdReport},
 		{Name: "forget", Help: catalog[msgHelpForget], Handler: b.cmdForget},
 	}
 }
@@ -42,19 +69,20 @@ func (b *Bot) cmdQuiz(ctx context.Context, req *Request) ([]Reply, error) {
 	if name != "" {
 		var ok bool
 		if scope, ok = b.quiz.Bank().ResolveScope(name); !ok {
-			return nil, invalid(msgQuizUnknownTopic, name)
+			return nil, invalid(msgQuizUnknownTopic, clip(name, 60))
 		}
 	}
 	step, err := b.quiz.Start(ctx, quizUser(req.Event), scope, n, b.now())
 	if err != nil {
 		return nil, err
 	}
-	return b.stepReplies(req, step, false), nil
+	return b.stepReplies(ctx, req, step, false), nil
 }
 
-// splitCount separates an optional trailing question count from a topic name.
+// splitCount separates an optional trailing question count from a topic name. Only the first few
+// words are read: no topic or library name is longer.
 func splitCount(args string) (string, int, error) {
-	fields := strings.Fields(args)
+	fields := strings.Fields(clipRunes(args, 200))
 	if len(fields) == 0 {
 		return "", 0, nil
 	}
@@ -81,7 +109,7 @@ func (b *Bot) cmdReview(ctx context.Context, req *Request) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return b.stepReplies(req, step, false), nil
+	return b.stepReplies(ctx, req, step, false), nil
 }
 
 func (b *Bot) cmdStop(ctx context.Context, req *Request) ([]Reply, error) {
@@ -98,25 +126,39 @@ func (b *Bot) answerChoice(ctx context.Context, req *Request) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return b.stepReplies(req, step, true), nil
+	return b.stepReplies(ctx, req, step, true), nil
 }
 
-// stepReplies renders a step: feedback (replacing the question message when the answer was a button
-// press), then the next question or the summary.
-func (b *Bot) stepReplies(req *Request, step quiz.Step, pressed bool) []Reply {
+// stepReplies renders a step: the summary of a round it closed, feedback (replacing the question
+// message when the answer was a button press), then the next question or the summary.
+func (b *Bot) stepReplies(ctx context.Context, req *Request, step quiz.Step, pressed bool) []Reply {
 	var out []Reply
+	if s := step.Closed; s != nil {
+		out = append(out, b.summaryReply(req.Lang, *s))
+	}
 	if f := step.Feedback; f != nil {
 		r := b.feedbackReply(req.Lang, f)
 		r.Edit = pressed
 		out = append(out, r)
 	}
 	if q := step.Question; q != nil {
-		out = append(out, b.questionReply(req.Lang, q))
+		r := b.questionReply(req.Lang, q)
+		r.Question.Native = b.wantsNative(ctx, req)
+		out = append(out, r)
 	}
 	if s := step.Summary; s != nil {
 		out = append(out, b.summaryReply(req.Lang, *s))
 	}
 	return out
+}
+
+// wantsNative reports whether the chat asked for questions in the platform's own quiz form: only
+// private chats, where a native quiz's answer can be graded for the one learner.
+func (b *Bot) wantsNative(ctx context.Context, req *Request) bool {
+	if b.settings == nil || req.Chat != Private || !b.nativeQuizzes(req.Platform) {
+		return false
+	}
+	return b.settings.chat(ctx, req.ChatKey(), settingQuizMode) == quizModePoll
 }
 
 func (b *Bot) questionReply(lang content.Lang, q *quiz.Question) Reply {
@@ -212,7 +254,7 @@ func (b *Bot) cmdStats(ctx context.Context, req *Request) ([]Reply, error) {
 	t.Bold(T(lang, msgStatsHeader)).Line()
 	acc := 0
 	if st.Answered > 0 {
-		acc = st.Correct * 100 / st.Answered
+		acc = (st.Correct*200 + st.Answered) / (2 * st.Answered) // rounded, not truncated
 	}
 	t.Plain(T(lang, msgStatsAnswered, st.Answered, acc)).Line()
 	t.Plain(T(lang, msgStatsStreak, st.Streak, st.BestStreak)).Line()
@@ -275,34 +317,15 @@ func (b *Bot) cmdReport(ctx context.Context, req *Request) ([]Reply, error) {
 	return []Reply{{Text: Text(T(req.Lang, msgReportThanks, name)), Private: true}}, nil
 }
 
-func (b *Bot) cmdLang(ctx context.Context, req *Request) ([]Reply, error) {
-	var lang content.Lang
-	switch strings.ToLower(req.Args) {
-	case "en", "english", "英文", "英语":
-		lang = content.English
-	case "zh", "cn", "chinese", "中文", "汉语":
-		lang = content.Chinese
-	case "auto", "自动":
-		lang = ""
-	default:
-		return nil, invalid(msgLangUsage)
-	}
-	if err := b.quiz.SetLang(ctx, req.UserKey(), lang, b.now()); err != nil {
-		return nil, err
-	}
-	shown := lang
-	if shown == "" {
-		shown = content.ParseLocale(req.Locale)
-	}
-	return []Reply{{Text: Text(T(shown, msgLangSet))}}, nil
-}
-
 // cmdForget asks for confirmation, then deletes everything stored about the learner.
 func (b *Bot) cmdForget(ctx context.Context, req *Request) ([]Reply, error) {
 	switch strings.ToLower(req.Args) {
 	case "yes", "confirm", "确认", "是":
 		if err := b.quiz.Forget(ctx, req.UserKey(), b.now()); err != nil {
 			return nil, err
+		}
+		if b.settings != nil {
+			b.settings.forgetUser(req.UserKey())
 		}
 		return []Reply{{Text: Text(T(req.Lang, msgForgetDone)), Private: true}}, nil
 	case "":
@@ -316,7 +339,7 @@ func (b *Bot) cmdForget(ctx context.Context, req *Request) ([]Reply, error) {
 }
 
 // quizError turns the engine's refusals into notices; it reports false for other errors.
-func quizError(lang content.Lang, err error) (Reply, bool) {
+func quizError(lang content.Lang, err error, now time.Time) (Reply, bool) {
 	var oor *quiz.OutOfRangeError
 	var nd *quiz.NothingDueError
 	var key msgID
@@ -330,15 +353,19 @@ func quizError(lang content.Lang, err error) (Reply, bool) {
 		key = msgQuizAnswered
 	case errors.Is(err, quiz.ErrNotYours):
 		key = msgQuizNotYours
-	case errors.Is(err, quiz.ErrBadChoice):
+	case errors.Is(err, quiz.ErrBadChoice), errors.Is(err, errBadButton):
 		key = msgQuizBadChoice
+	case errors.Is(err, quiz.ErrBusy):
+		key = msgBusy
+	case errors.Is(err, quiz.ErrCorrupt):
+		key = msgCorrupt
 	case errors.As(err, &oor):
 		key, args = msgQuizOutOfRange, []any{oor.Max}
 	case errors.As(err, &nd):
 		if nd.Next.IsZero() {
 			key = msgQuizNothingAtAll
 		} else {
-			key, args = msgQuizNothingDue, []any{nd.Next.UTC().Format("2006-01-02 15:04 UTC")}
+			key, args = msgQuizNothingDue, []any{until(lang, nd.Next.Sub(now))}
 		}
 		return Reply{Text: Text(T(lang, key, args...))}, true
 	default:
@@ -353,12 +380,20 @@ func until(lang content.Lang, d time.Duration) string {
 	case d < 30*time.Second:
 		return T(lang, msgWhenNow)
 	case d < time.Hour:
-		return T(lang, msgWhenMinutes, int(d.Round(time.Minute)/time.Minute))
+		return count(lang, msgWhenMinute, msgWhenMinutes, int(d.Round(time.Minute)/time.Minute))
 	case d < 36*time.Hour:
-		return T(lang, msgWhenHours, int(d.Round(time.Hour)/time.Hour))
+		return count(lang, msgWhenHour, msgWhenHours, int(d.Round(time.Hour)/time.Hour))
 	default:
-		return T(lang, msgWhenDays, int((d+12*time.Hour)/(24*time.Hour)))
+		return count(lang, msgWhenDay, msgWhenDays, int((d+12*time.Hour)/(24*time.Hour)))
 	}
+}
+
+// count words n with the singular message for 1 and the plural otherwise.
+func count(lang content.Lang, one, many msgID, n int) string {
+	if n == 1 {
+		return T(lang, one)
+	}
+	return T(lang, many, n)
 }
 
 // bar draws n of total as a ten-segment text bar: ▰▰▰▱▱▱▱▱▱▱.
@@ -369,4 +404,70 @@ func bar(n, total, width int) string {
 	full := (n*width + total/2) / total
 	full = min(max(full, 0), width)
 	return strings.Repeat("▰", full) + strings.Repeat("▱", width-full)
+}
+
+// answerText tries a plain message as an answer to the learner's round. ok is false when it is not
+// about the quiz (no round in play), so the caller treats it as an ordinary message.
+func (b *Bot) answerText(ctx context.Context, req *Request) (replies []Reply, ok bool, err error) {
+	step, outcome, err := b.quiz.AnswerText(ctx, quizUser(req.Event), req.Args, b.now())
+	switch {
+	case err != nil:
+		return nil, false, err
+	case outcome == quiz.Graded:
+		return b.stepReplies(ctx, req, step, false), true, nil
+	case outcome == quiz.NotAChoice:
+		if !req.addressed() {
+			return nil, true, nil // group chatter during a round: not for the bot
+		}
+		var t Markup
+		t.Plain(T(req.Lang, msgNotAChoice, len(step.Question.Choices)))
+		hint := Reply{Text: t, Private: true}
+		return append([]Reply{hint}, b.stepReplies(ctx, req, quiz.Step{Question: step.Question}, false)...), true, nil
+	}
+	return nil, false, nil
+}
+
+// settleFirst tells a learner what became of an answer whose outcome was unknown (the store
+// stopped answering after it was sent) before anything else, and shows the question now in play.
+// A message that was itself an answer is not graded: the learner answered a question that may no
+// longer be the one in play, and now sees which one is.
+func (b *Bot) settleFirst(next HandlerFunc) HandlerFunc {
+	return func(ctx context.Context, req *Request) ([]Reply, error) {
+		if b.quiz == nil || !b.quiz.Unsettled(req.UserKey()) {
+			return next(ctx, req)
+		}
+		s, ok, err := b.quiz.Settle(ctx, req.UserKey(), b.now())
+		if err != nil || !ok {
+			return next(ctx, req)
+		}
+		out := b.settlementReplies(ctx, req, s)
+		if req.Choice != "" || (req.Command == "" && parseIntent(req.Args).kind == intentNone) {
+			return out, nil
+		}
+		rest, err := next(ctx, req)
+		if err != nil {
+			rest = []Reply{b.replyForError(req, err)}
+		}
+		return append(out, rest...), nil
+	}
+}
+
+func (b *Bot) settlementReplies(ctx context.Context, req *Request, s quiz.Settlement) []Reply {
+	lang := req.Lang
+	var t Markup
+	switch {
+	case !s.Recorded:
+		t.Plain(T(lang, msgSettledLost))
+	case s.Card != nil && s.Result == quiz.Right:
+		t.Plain(T(lang, msgSettledRight)).Line().Content(s.Card.Prompt.In(lang)).Line().Plain("✅ ").Bold(s.Correct.In(lang))
+	case s.Card != nil:
+		t.Plain(T(lang, msgSettledWrong)).Line().Content(s.Card.Prompt.In(lang)).Line().Plain("💡 ").Plain(T(lang, msgQuizAnswerIs)).Bold(s.Correct.In(lang))
+	default:
+		t.Plain(T(lang, msgSettledSaved))
+	}
+	out := []Reply{{Text: t}}
+	if s.Question != nil {
+		out = append(out, b.stepReplies(ctx, req, quiz.Step{Question: s.Question}, false)...)
+	}
+	return out
 }

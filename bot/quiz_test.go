@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/pybrarian/pybrarian/quiz"
-	"github.com/pybrarian/pybrarian/store/bolt"
+	"github.com/pybrarian/pybrarian/store/storetest"
 )
 
 // clock is a test clock the bot reads through Config.Now.
@@ -18,30 +18,22 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-func newQuizBot(t *testing.T, st quiz.Store) (*Bot, *clock) {
+func newQuizBot(t *testing.T, st *storetest.Memory) (*Bot, *clock) {
 	t.Helper()
 	bank, _, err := quiz.NewBank(testKB(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if st == nil {
-		bs, err := bolt.Open(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { bs.Close() })
-		st = bs
+		st = storetest.NewMemory()
 	}
-	cfg := quiz.Config{Bank: bank, Store: st}
-	if bs, ok := st.(*bolt.Store); ok {
-		cfg.Boards, cfg.Reports = bs, bs
-	}
-	e, err := quiz.NewEngine(cfg)
+	e, err := quiz.NewEngine(quiz.Config{Bank: bank, Store: st, Boards: st, Reports: st})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := &clock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
-	b, err := New(Config{Content: testKB(t), Quiz: e, Now: c.now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	st.Now = c.now
+	b, err := New(Config{Content: testKB(t), Quiz: e, Settings: st, Now: c.now, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +89,7 @@ func TestQuizRoundByButtons(t *testing.T) {
 		}
 	}
 	sum := rs[1].Text.PlainText()
-	for _, want := range []string{"Round complete!", "Score: 3/3", "▰▰▰▰▰▰▰▰▰▰", "New cards learned: 3", "Next review"} {
+	for _, want := range []string{"Round complete!", "Score: 3/3", "▰▰▰▰▰▰▰▰▰▰", "New cards seen: 3", "Next review: in 10 minutes"} {
 		if !strings.Contains(sum, want) {
 			t.Errorf("summary lacks %q:\n%s", want, sum)
 		}
@@ -121,7 +113,8 @@ func TestQuizNoticesChangeNothing(t *testing.T) {
 	}{
 		{"another member", press("bob", "g", Group, data), "belongs to someone else"},
 		{"junk", press("ada", "g", Group, "garbage"), "no longer valid"},
-		{"out of range", event("ada", "g", Group, "9"), "Pick a number from 1 to"},
+		{"junk quiz data", press("ada", "g", Group, "q:garbage"), "no longer valid"},
+		{"too long", press("ada", "g", Group, data+strings.Repeat("0", 100)), "no longer valid"},
 	}
 	for _, tt := range tests {
 		rs := b.Handle(context.Background(), tt.ev)
@@ -247,21 +240,10 @@ func TestReportCommand(t *testing.T) {
 	}
 }
 
-// downStore is a progress store that is down, as Redis is during an outage.
-type downStore struct{}
-
-func (downStore) Load(context.Context, string, bool) (quiz.Record, error) {
-	return quiz.Record{}, fmt.Errorf("dial tcp: connection refused: %w", quiz.ErrUnavailable)
-}
-func (downStore) Commit(context.Context, string, quiz.Write) (uint64, error) {
-	return 0, fmt.Errorf("dial tcp: connection refused: %w", quiz.ErrUnavailable)
-}
-func (downStore) Forget(context.Context, string, []quiz.Board) error {
-	return fmt.Errorf("dial tcp: connection refused: %w", quiz.ErrUnavailable)
-}
-
 func TestStoreDownLookupsStillWork(t *testing.T) {
-	b, _ := newQuizBot(t, downStore{})
+	st := storetest.NewMemory()
+	st.SetFail(fmt.Errorf("dial tcp: connection refused: %w", quiz.ErrUnavailable))
+	b, _ := newQuizBot(t, st)
 	for _, text := range []string{"/quiz frameworks", "/stats", "/review"} {
 		rs := b.Handle(context.Background(), event("ada", "ada", Private, text))
 		if len(rs) != 1 || !strings.Contains(rs[0].Text.PlainText(), "Progress is unavailable right now") {

@@ -25,7 +25,7 @@ func TestLookupCostIsBounded(t *testing.T) {
 	kb := testKB(t)
 	limit := kb.names.longest + maxDeletes
 	for name, q := range hostileQueries(1 << 16) {
-		k, tooLong := normalizeUpTo(q, limit)
+		k, tooLong := NormalizeUpTo(q, limit)
 		if !tooLong {
 			continue // mostly punctuation or spaces: short once normalised
 		}

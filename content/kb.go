@@ -146,3 +146,14 @@ func (kb *KB) ResolveTopic(name string) (*Topic, bool) {
 	}
 	return nil, false
 }
+
+// Complete returns up to limit entries with a name that starts with prefix (normalised as Lookup
+// normalises), in name order, for autocompletion as the user types. Only a bounded prefix of the
+// input is read.
+func (kb *KB) Complete(prefix string, limit int) []*Entry {
+	var out []*Entry
+	for _, i := range kb.names.complete(prefix, limit) {
+		out = append(out, kb.entries[i])
+	}
+	return out
+}

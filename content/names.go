@@ -10,14 +10,14 @@ import (
 // Normalize reduces a name to the form lookups compare: full-width characters folded to ASCII,
 // lowercase, and everything except letters and digits removed ("Scikit-Learn" and "ｓｃｉｋｉｔ learn"
 // both become "scikitlearn").
-func Normalize(s string) string { k, _ := normalizeUpTo(s, -1); return k }
+func Normalize(s string) string { k, _ := NormalizeUpTo(s, -1); return k }
 
-func normalize(s string) string { k, _ := normalizeUpTo(s, -1); return k }
+func normalize(s string) string { k, _ := NormalizeUpTo(s, -1); return k }
 
-// normalizeUpTo is normalize that stops once the result has more than limit runes (no limit when
-// limit < 0) and reports whether it stopped early. A lookup compares a query only with names of
-// bounded length, so reading past that bound would be work spent on text that cannot match.
-func normalizeUpTo(s string, limit int) (string, bool) {
+// NormalizeUpTo is Normalize that stops once the result would have more than limit runes (no
+// limit when limit < 0) and reports whether it stopped early. Comparing user text with names of
+// bounded length needs no more than that, so the cost stays bounded whatever the user sends.
+func NormalizeUpTo(s string, limit int) (string, bool) {
 	var b strings.Builder
 	n := 0
 	for _, r := range s {
@@ -170,7 +170,7 @@ type candidate struct {
 // to maxSuggest items within one more edit, or whose names start with q, are suggested.
 func (ix *nameIndex) lookup(q string, maxSuggest int) nameResult {
 	res := nameResult{exact: -1, typo: -1}
-	k, tooLong := normalizeUpTo(q, ix.longest+maxDeletes)
+	k, tooLong := NormalizeUpTo(q, ix.longest+maxDeletes)
 	if k == "" || tooLong {
 		return res
 	}
@@ -217,6 +217,24 @@ func (ix *nameIndex) lookup(q string, maxSuggest int) nameResult {
 		}
 	}
 	return res
+}
+
+// complete returns up to limit distinct items with a name starting with q, in name order.
+func (ix *nameIndex) complete(q string, limit int) []int32 {
+	k, tooLong := NormalizeUpTo(q, ix.longest)
+	if k == "" || tooLong {
+		return nil
+	}
+	var out []int32
+	i, _ := slices.BinarySearchFunc(ix.byName, k, func(key int32, k string) int {
+		return strings.Compare(ix.keys[key].norm, k)
+	})
+	for ; i < len(ix.byName) && len(out) < limit && strings.HasPrefix(ix.keys[ix.byName[i]].norm, k); i++ {
+		if item := ix.keys[ix.byName[i]].item; !slices.Contains(out, item) {
+			out = append(out, item)
+		}
+	}
+	return out
 }
 
 // near returns the items with a name within radius edits of q, closest first (ties by item order).

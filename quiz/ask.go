@@ -4,6 +4,7 @@ import (
 	"context"
 	mrand "math/rand/v2"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/pybrarian/pybrarian/content"
@@ -34,7 +35,7 @@ func (e *Engine) question(user string, r *Round) *Question {
 		if c == nil {
 			continue
 		}
-		choices, correct := shuffled(c, user)
+		choices, correct := shuffled(c, user, r, r.Pos)
 		q := &Question{
 			Token: makeToken(user, r, r.Pos), Card: c, Choices: choices, Correct: correct,
 			Scope: ParseScope(r.Scope), Repeat: it.Repeat,
@@ -53,35 +54,54 @@ func (e *Engine) question(user string, r *Round) *Question {
 	return nil
 }
 
-// shuffled orders a card's choices for one learner: stable per (card, learner), so a question shown
-// again keeps its order, and different between learners. True/false keeps True first.
-func shuffled(c *Card, user string) ([]content.Text, int) {
-	ch := slices.Clone(c.Choices)
-	correct := 0
-	if c.Kind == KindTrue || c.Kind == KindFalse {
-		if ch[0] == falseText {
-			ch[0], ch[1] = ch[1], ch[0]
-			correct = 1
-		}
-	} else {
-		seed := mix("shuffle", c.ID, user)
-		rng := mrand.New(mrand.NewPCG(seed, seed>>1|1))
-		perm := rng.Perm(len(ch))
-		out := make([]content.Text, len(ch))
-		for i, j := range perm {
-			out[j] = ch[i]
-			if i == 0 {
-				correct = j
+// shuffled orders a card's choices for the ask at pos of round r. The order is a function of the
+// learner, the card, the round and the position, so a retried request shows the same order, while
+// each new ask of a card gets a fresh one; a missed card asked again within the round never keeps
+// its answer where it was. True/false keeps True first.
+func shuffled(c *Card, user string, r *Round, pos int) ([]content.Text, int) {
+	ch, correct := order(c, user, r.ID, pos)
+	if r.Items[pos].Repeat {
+		for i := range pos {
+			if r.Items[i].Card == c.ID && !r.Items[i].Repeat {
+				if _, before := order(c, user, r.ID, i); before == correct && len(ch) > 2 {
+					next := (correct + 1) % len(ch)
+					ch[correct], ch[next] = ch[next], ch[correct]
+					correct = next
+				}
+				break
 			}
 		}
-		ch = out
 	}
 	return append(ch, DontKnow), correct
 }
 
-// Current returns the question in play, or nil when there is none.
+// order is one ask's order of c's choices, without "I don't know", and the right answer's index.
+func order(c *Card, user, round string, pos int) ([]content.Text, int) {
+	ch := slices.Clone(c.Choices)
+	if c.Kind == KindTrue || c.Kind == KindFalse {
+		if ch[0] == falseText {
+			ch[0], ch[1] = ch[1], ch[0]
+			return ch, 1
+		}
+		return ch, 0
+	}
+	seed := mix("shuffle", c.ID, user, round, strconv.Itoa(pos))
+	rng := mrand.New(mrand.NewPCG(seed, seed>>1|1))
+	out := make([]content.Text, len(ch))
+	correct := 0
+	for i, j := range rng.Perm(len(ch)) {
+		out[j] = ch[i]
+		if i == 0 {
+			correct = j
+		}
+	}
+	return out, correct
+}
+
+// Current returns the question in play, or nil when there is none. It reads the learner's record
+// fresh, since the round may have moved on another replica.
 func (e *Engine) Current(ctx context.Context, user string, now time.Time) (*Question, error) {
-	_, p, err := e.progress(ctx, user, now)
+	_, p, err := e.load(ctx, user, false, now)
 	if err != nil || p.Round == nil {
 		return nil, err
 	}

@@ -12,7 +12,6 @@ import (
 func appendProgress(b []byte, p Progress) []byte {
 	b = append(b, `{"v":`...)
 	b = strconv.AppendInt(b, progressFormat, 10)
-	b = appendStrField(b, "l", p.Lang, true)
 	b = appendIntField(b, "a", int64(p.Answered), true)
 	b = appendIntField(b, "c", int64(p.Correct), true)
 	b = appendIntField(b, "s", int64(p.Streak), true)

@@ -25,11 +25,12 @@ type Config struct {
 	Reports Reports
 	// Params are the FSRS parameters; zero means fsrs.DefaultParameters() with fuzz on.
 	Params *fsrs.Parameters
-	// CacheSize bounds how many learners' progress records are kept in memory (default 10,000).
+	// CacheSize bounds how many learners' records are kept in memory (default 10,000).
 	CacheSize int
-	// CacheTTL is how long a cached record is trusted for reads that do not write (default 1 min).
-	// Writes are always checked against the store's version, so a stale cache costs a retry, never
-	// a lost or doubled answer.
+	// CacheTTL bounds how long a cached record may serve as the starting point of a write (default
+	// 1 min). A cached record is never trusted on its own: every write is a compare-and-set on the
+	// record version, and every refusal decided from the cache is checked against a fresh read, so
+	// a record another replica changed costs one extra read, never a wrong or doubled answer.
 	CacheTTL time.Duration
 }
 
@@ -43,9 +44,8 @@ type Engine struct {
 	sched   *fsrs.Scheduler
 	cache   *recordCache
 	locks   [256]sync.Mutex
-	// downUntil (Unix ms) skips optional store reads for a moment after a failure, so lookups
-	// stay fast while the store is down.
-	downUntil atomic.Int64
+	unknown outcomes
+	busy    atomic.Uint64
 }
 
 // NewEngine builds an Engine.
@@ -77,6 +77,10 @@ func NewEngine(cfg Config) (*Engine, error) {
 // Bank returns the cards the engine quizzes on.
 func (e *Engine) Bank() *Bank { return e.bank }
 
+// Busy counts answers refused with ErrBusy since the engine started: a figure operators watch,
+// since a steady rise means replicas fight over the same learners.
+func (e *Engine) Busy() uint64 { return e.busy.Load() }
+
 // User identifies who is answering and where.
 type User struct {
 	Key   string // "telegram:42": the key progress is stored under
@@ -93,7 +97,21 @@ var (
 	ErrNotYours     = errors.New("quiz: question belongs to another learner")
 	ErrBadChoice    = errors.New("quiz: malformed choice")
 	ErrNoCardToFlag = errors.New("quiz: no card to report")
+	// ErrBusy means the learner's record kept changing under the engine (two replicas answering
+	// for the same learner at once): nothing was written, and trying again will work.
+	ErrBusy = errors.New("quiz: record busy, try again")
+	// ErrCorrupt means the learner's stored record cannot be read. Only /forget helps; it keeps the
+	// unreadable record aside for the operator.
+	ErrCorrupt = errors.New("quiz: stored progress cannot be read")
 )
+
+// refusal reports whether err declines an answer for a reason the learner's record decided, which
+// must then be checked against a fresh read before the learner is told.
+func refusal(err error) bool {
+	var oor *OutOfRangeError
+	return errors.Is(err, ErrNoRound) || errors.Is(err, ErrStale) || errors.Is(err, ErrAnswered) ||
+		errors.Is(err, ErrBadChoice) || errors.As(err, &oor) || errors.Is(err, errNotAChoice)
+}
 
 // OutOfRangeError is an answer number outside the question's choices.
 type OutOfRangeError struct{ Max int }
@@ -114,31 +132,16 @@ func (e *Engine) lock(user string) func() {
 	return m.Unlock
 }
 
-// progress returns the learner's record without card states, from the cache when it is fresh.
-func (e *Engine) progress(ctx context.Context, user string, now time.Time) (uint64, Progress, error) {
-	if v, p, ok := e.cache.get(user, now); ok {
-		return v, p, nil
-	}
-	if now.UnixMilli() < e.downUntil.Load() {
-		return 0, Progress{}, fmt.Errorf("quiz: store failed moments ago, not retrying yet: %w", ErrUnavailable)
-	}
-	rec, p, err := e.load(ctx, user, false, now)
-	return rec.Version, p, err
-}
-
-// load reads the learner's record from the store, decodes its progress and caches it. A store
-// that is unavailable is remembered for a moment, so reads that can wait (progress) fail fast.
+// load reads the learner's record from the store, decodes its progress and caches it.
 func (e *Engine) load(ctx context.Context, user string, withCards bool, now time.Time) (Record, Progress, error) {
 	rec, err := e.store.Load(ctx, user, withCards)
 	if err != nil {
-		if errors.Is(err, ErrUnavailable) {
-			e.markDown(now)
-		}
 		return Record{}, Progress{}, err
 	}
 	p, err := DecodeProgress(rec.Progress)
 	if err != nil {
-		return Record{}, Progress{}, err
+		e.cache.drop(user)
+		return Record{}, Progress{}, fmt.Errorf("%w: %s: %w", ErrCorrupt, user, err)
 	}
 	e.cache.put(user, rec.Version, p, now)
 	return rec, p, nil
@@ -151,27 +154,40 @@ func newWriteID() string {
 	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
-func (e *Engine) markDown(now time.Time) { e.downUntil.Store(now.Add(5 * time.Second).UnixMilli()) }
+// change is one read-modify-write of a learner's record. f gets the record and the decoded
+// progress, changes the progress in place and returns the rest of the write (card states, credit),
+// or nil to write nothing. f may run more than once: after a refusal decided from a cached record,
+// and after a conflict, it runs again on a fresh read, so everything it reports to its caller must
+// be assigned on each run, never accumulated across runs.
+type change func(rec Record, p *Progress) (*Write, error)
 
-// update runs a read-modify-write of the learner's record: f gets the current record and progress,
-// changes the progress in place and returns the rest of the write (card states, credit), or nil to
-// write nothing. update encodes the progress with a fresh write id and commits. On a concurrent
-// change it reloads and runs f once more, so f must be a pure function of its arguments.
-func (e *Engine) update(ctx context.Context, user string, now time.Time, withCards bool,
-	f func(rec Record, p *Progress) (*Write, error)) error {
-	for attempt := 0; ; attempt++ {
-		var rec Record
-		var p Progress
+// update runs f and commits its write as a compare-and-set on the record version. It starts from
+// the cached record when there is one (one round trip in the common case) unless withCards asks
+// for card states; a refusal or a conflict on that basis is retried on a fresh read. A second
+// conflict on fresh reads returns ErrBusy. A commit that failed in a way that may have written it
+// anyway (a timeout) returns an *unknownOutcome.
+func (e *Engine) update(ctx context.Context, user string, now time.Time, withCards bool, f change) error {
+	var rec Record
+	var p Progress
+	fresh := true
+	if v, cached, ok := e.cache.get(user, now); ok && !withCards {
+		rec.Version, p, fresh = v, cached, false
+	} else {
 		var err error
-		if withCards || attempt > 0 {
-			rec, p, err = e.load(ctx, user, withCards, now)
-		} else {
-			rec.Version, p, err = e.progress(ctx, user, now)
-		}
-		if err != nil {
+		if rec, p, err = e.load(ctx, user, withCards, now); err != nil {
 			return err
 		}
+	}
+	conflicts := 0
+	for {
 		w, err := f(rec, &p)
+		if err != nil && !fresh && refusal(err) {
+			if rec, p, err = e.load(ctx, user, withCards, now); err != nil {
+				return err
+			}
+			fresh = true
+			continue
+		}
 		if err != nil || w == nil {
 			return err
 		}
@@ -182,53 +198,47 @@ func (e *Engine) update(ctx context.Context, user string, now time.Time, withCar
 		case err == nil:
 			e.cache.own(user, v, p, now) // p is not used after this
 			return nil
-		case errors.Is(err, ErrConflict) && attempt == 0:
+		case errors.Is(err, ErrConflict):
 			e.cache.drop(user)
+			cur, curP, lerr := e.load(ctx, user, withCards, now)
+			if lerr != nil {
+				return lerr
+			}
 			// A write retried after a lost reply finds its own first attempt and reports a
 			// conflict: recognise it by its write id, so the learner gets the feedback for the
 			// answer that counted (a twin request that lost the race does not match).
-			if cur, lerr := e.store.Load(ctx, user, false); lerr == nil && cur.Version == w.Expect+1 && bytes.Equal(cur.Progress, w.Progress) {
-				e.cache.put(user, cur.Version, p, now)
+			if cur.Version == w.Expect+1 && bytes.Equal(cur.Progress, w.Progress) {
 				return nil
 			}
-			continue
+			if fresh {
+				conflicts++
+			}
+			if conflicts == 2 {
+				e.busy.Add(1)
+				return ErrBusy
+			}
+			rec, p, fresh = cur, curP, true
 		default:
 			e.cache.drop(user)
 			if errors.Is(err, ErrUnavailable) {
-				e.markDown(now)
+				// The write may have landed before the store went quiet.
+				return &unknownOutcome{writeID: p.WriteID, err: err}
 			}
 			return err
 		}
 	}
 }
 
-// Lang returns the learner's /lang override, or "" to follow the platform. It never fails: while the
-// store is unreachable it answers "" at once, so lookups keep working.
-func (e *Engine) Lang(ctx context.Context, user string, now time.Time) content.Lang {
-	_, p, err := e.progress(ctx, user, now)
-	if err != nil {
-		return ""
-	}
-	return content.Lang(p.Lang)
-}
-
-// SetLang stores the learner's language override; "" returns to the platform locale.
-func (e *Engine) SetLang(ctx context.Context, user string, lang content.Lang, now time.Time) error {
-	defer e.lock(user)()
-	return e.update(ctx, user, now, false, func(rec Record, p *Progress) (*Write, error) {
-		if p.Lang == string(lang) {
-			return nil, nil
-		}
-		p.Lang = string(lang)
-		return &Write{}, nil
-	})
-}
-
-// Forget deletes everything the engine stores about the learner.
+// Forget deletes everything the engine stores about the learner. A record that cannot be read is
+// first set aside for the operator (its leaderboard places cannot be found without it).
 func (e *Engine) Forget(ctx context.Context, user string, now time.Time) error {
 	defer e.lock(user)()
 	_, p, err := e.load(ctx, user, false, now)
-	if err != nil {
+	if errors.Is(err, ErrCorrupt) {
+		if err := e.store.SetAside(ctx, user); err != nil {
+			return err
+		}
+	} else if err != nil {
 		return err
 	}
 	var boards []Board
@@ -236,15 +246,17 @@ func (e *Engine) Forget(ctx context.Context, user string, now time.Time) error {
 		boards = append(boards, parseBoard(b))
 	}
 	e.cache.drop(user)
+	e.unknown.take(user)
 	return e.store.Forget(ctx, user, boards)
 }
 
-// Report stores a learner's flag on the card they answered last (or are answering now).
+// Report stores a learner's flag on the card they answered last (or are answering now). It reads
+// the learner's record fresh: a cached one may not know the card they just saw on another replica.
 func (e *Engine) Report(ctx context.Context, u User, platform string, lang content.Lang, text string, now time.Time) (*Card, error) {
 	if e.reports == nil {
 		return nil, ErrUnavailable
 	}
-	_, p, err := e.progress(ctx, u.Key, now)
+	_, p, err := e.load(ctx, u.Key, false, now)
 	if err != nil {
 		return nil, err
 	}

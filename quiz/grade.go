@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"context"
+	"errors"
 	mrand "math/rand/v2"
 	"strconv"
 	"strings"
@@ -27,9 +28,10 @@ type Feedback struct {
 	Due     time.Time // when the card comes back
 }
 
-// Answer grades choice data from a button ("token:index"). Presses of another learner's
-// question, of an earlier or already answered question, or junk data are not graded and return
-// ErrNotYours, ErrStale, ErrAnswered or ErrBadChoice; the learner's state is unchanged.
+// Answer grades choice data from a button (ChoiceData). Presses of another learner's question, of
+// an earlier or already answered question, or junk data are not graded and return ErrNotYours,
+// ErrStale, ErrAnswered or ErrBadChoice; the learner's state is unchanged. A refusal is given only
+// after the learner's record was read fresh.
 func (e *Engine) Answer(ctx context.Context, u User, data string, now time.Time) (Step, error) {
 	tag, roundID, pos, choice, ok := parseChoice(data)
 	if !ok {
@@ -38,7 +40,7 @@ func (e *Engine) Answer(ctx context.Context, u User, data string, now time.Time)
 	if tag != userTag(u.Key) {
 		return Step{}, ErrNotYours
 	}
-	return e.grade(ctx, u, func(r *Round) (int, error) {
+	step, err := e.grade(ctx, u, now, func(r *Round, q *Question) (int, error) {
 		switch {
 		case r.ID != roundID:
 			return 0, ErrStale
@@ -46,50 +48,67 @@ func (e *Engine) Answer(ctx context.Context, u User, data string, now time.Time)
 			return 0, ErrAnswered
 		case pos > r.Pos:
 			return 0, ErrBadChoice
+		case choice >= len(q.Choices):
+			return 0, ErrBadChoice
 		}
 		return choice, nil
-	}, now)
+	})
+	if errors.Is(err, ErrNoRound) {
+		err = ErrStale // the button's round is over
+	}
+	return step, err
 }
 
-// AnswerText grades a typed answer: the choice's number or its text in either language. ok is false
-// when no round is in play or the text is not an answer, so the caller treats it as an ordinary
-// message. A number outside the choices returns an OutOfRangeError.
-func (e *Engine) AnswerText(ctx context.Context, u User, text string, now time.Time) (step Step, ok bool, err error) {
-	_, p, err := e.progress(ctx, u.Key, now)
-	if err != nil || p.Round == nil {
-		return Step{}, false, err
-	}
-	q := e.question(u.Key, p.Round)
-	if q == nil {
-		return Step{}, false, nil
-	}
-	choice := matchChoice(q, text)
-	if choice < 0 {
-		if _, err := strconv.Atoi(strings.TrimSpace(text)); err == nil {
-			return Step{}, true, &OutOfRangeError{Max: len(q.Choices)}
+// TextOutcome says what a typed message meant to the learner's round.
+type TextOutcome int
+
+// Text outcomes.
+const (
+	// NoRound: no round is in play, so the message is not about the quiz.
+	NoRound TextOutcome = iota
+	// Graded: the message answered the question in play.
+	Graded
+	// NotAChoice: a round is in play but the message names none of its choices; the Step holds the
+	// question in play, to show again.
+	NotAChoice
+)
+
+// errNotAChoice is a typed message that answers nothing; AnswerText turns it into NotAChoice.
+var errNotAChoice = errors.New("quiz: not one of the choices")
+
+// AnswerText grades a typed answer: the choice's number ("2", "２", "2.", "2)") or its text in
+// either language. The learner's round is matched as the store holds it at the moment of the
+// write (a compare-and-set), never as a cache remembers it.
+func (e *Engine) AnswerText(ctx context.Context, u User, text string, now time.Time) (Step, TextOutcome, error) {
+	var pending *Question
+	step, err := e.grade(ctx, u, now, func(r *Round, q *Question) (int, error) {
+		pending = q
+		if i := matchChoice(q, text); i >= 0 {
+			return i, nil
 		}
-		return Step{}, false, nil
+		return 0, errNotAChoice
+	})
+	switch {
+	case errors.Is(err, ErrNoRound):
+		return Step{}, NoRound, nil
+	case errors.Is(err, errNotAChoice):
+		return Step{Question: pending}, NotAChoice, nil
+	case err != nil:
+		return Step{}, NoRound, err
 	}
-	step, err = e.grade(ctx, u, func(r *Round) (int, error) {
-		if r.ID != p.Round.ID || r.Pos != p.Round.Pos {
-			return 0, ErrAnswered
-		}
-		return choice, nil
-	}, now)
-	return step, true, err
+	return step, Graded, nil
 }
 
 // matchChoice returns the index of the choice text names, by number or by text, or -1.
 func matchChoice(q *Question, text string) int {
-	t := strings.TrimSpace(text)
-	if n, err := strconv.Atoi(t); err == nil {
+	if n, ok := answerNumber(text); ok {
 		if n >= 1 && n <= len(q.Choices) {
 			return n - 1
 		}
 		return -1
 	}
-	norm := content.Normalize(t)
-	if norm == "" {
+	norm, tooLong := content.NormalizeUpTo(text, maxChoiceRunes)
+	if norm == "" || tooLong {
 		return -1
 	}
 	for i, c := range q.Choices {
@@ -100,31 +119,70 @@ func matchChoice(q *Question, text string) int {
 	return -1
 }
 
-// grade applies one answer: pick returns the chosen index for the current round, or an error when
-// the answer does not apply to it.
-func (e *Engine) grade(ctx context.Context, u User, pick func(*Round) (int, error), now time.Time) (Step, error) {
+// maxChoiceRunes bounds how much of a typed message is compared with the choices; no choice is
+// longer.
+const maxChoiceRunes = 200
+
+// answerNumber reads a choice number as people type it: "2", full-width "２", "2.", "2)", "(2)",
+// "2、". ok is false for anything else.
+func answerNumber(text string) (int, bool) {
+	t := strings.TrimSpace(text)
+	if len(t) > 16 {
+		return 0, false
+	}
+	t = strings.TrimLeft(t, "(（")
+	t = strings.TrimRight(t, ".。)）、:：")
+	n, digits := 0, 0
+	for _, r := range t {
+		if r >= '０' && r <= '９' {
+			r -= '０' - '0'
+		}
+		if r < '0' || r > '9' || digits == 3 {
+			return 0, false
+		}
+		n = n*10 + int(r-'0')
+		digits++
+	}
+	return n, digits > 0
+}
+
+// LooksLikeAnswer reports whether text has the form of a choice number, which in a group is
+// worth checking against the learner's round even when the message is not addressed to the bot.
+func LooksLikeAnswer(text string) bool {
+	_, ok := answerNumber(text)
+	return ok
+}
+
+// grade applies one answer: pick returns the chosen index into the question in play, or an error
+// when the answer does not apply to it.
+func (e *Engine) grade(ctx context.Context, u User, now time.Time, pick func(*Round, *Question) (int, error)) (Step, error) {
 	defer e.lock(u.Key)()
 	var step Step
+	var at pendingWrite
 	err := e.update(ctx, u.Key, now, false, func(rec Record, p *Progress) (*Write, error) {
+		step = Step{}
 		r := p.Round
 		if r == nil {
-			return nil, ErrStale
+			return nil, ErrNoRound
 		}
 		q := e.question(u.Key, r)
 		if q == nil {
-			return nil, ErrStale
+			return nil, ErrNoRound
 		}
-		choice, err := pick(r)
+		choice, err := pick(r, q)
 		if err != nil {
 			return nil, err
 		}
-		if choice >= len(q.Choices) {
-			return nil, &OutOfRangeError{Max: len(q.Choices)}
-		}
+		at = pendingWrite{round: r.ID, pos: r.Pos, at: now}
 		w, s := e.apply(u, p, q, choice, now)
 		step = s
 		return w, nil
 	})
+	var unknown *unknownOutcome
+	if errors.As(err, &unknown) {
+		at.id = unknown.writeID
+		e.unknown.put(u.Key, at)
+	}
 	return step, err
 }
 
@@ -206,10 +264,8 @@ func (e *Engine) apply(u User, p *Progress, q *Question, choice int, now time.Ti
 	if nq := e.question(u.Key, r); nq != nil {
 		step.Question = nq
 	} else {
-		step.Summary = &Summary{
-			Scope: ParseScope(r.Scope), Right: r.Right, Wrong: r.Wrong, New: r.New, Streak: p.Streak,
-			NextDue: r.nextDue(),
-		}
+		sum := r.summary(p.Streak)
+		step.Summary = &sum
 		p.Round = nil
 	}
 	return w, step

@@ -23,17 +23,18 @@ type Summary struct {
 	Stopped bool      // ended by /stop before the last question
 }
 
-// Step is what an action produces: feedback on an answer, then either the next question or the
-// round's summary.
+// Step is what an action produces: the summary of a round it closed early (a new /quiz replacing
+// one in play), feedback on an answer, then either the next question or the round's summary.
 type Step struct {
+	Closed   *Summary
 	Feedback *Feedback
 	Question *Question
 	Summary  *Summary
 }
 
 // Start begins a round of n questions (DefaultRoundSize when n is 0) in scope: due reviews first,
-// then new cards. A round already in play is replaced. It returns the first question, or a
-// NothingDueError.
+// then new cards. A round already in play is closed, and its summary returned in Step.Closed. It
+// returns the first question, or a NothingDueError.
 func (e *Engine) Start(ctx context.Context, u User, scope Scope, n int, now time.Time) (Step, error) {
 	return e.begin(ctx, u, scope, n, false, now)
 }
@@ -57,13 +58,19 @@ func (e *Engine) begin(ctx context.Context, u User, scope Scope, n int, review b
 		if len(items) == 0 {
 			return nil, &NothingDueError{Next: next}
 		}
+		step = Step{}
+		if old := p.Round; old != nil {
+			sum := old.summary(p.Streak)
+			sum.Stopped = true
+			step.Closed = &sum
+		}
 		r := &Round{
 			ID: newRoundID(), Scope: scope.String(), Chat: u.Chat, Group: u.Group, Review: review,
 			Items: items, Shown: now.UnixMilli(), Started: now.UnixMilli(),
 			OtherDue: earliestDue(states, items),
 		}
 		p.Round = r
-		step = Step{Question: e.question(u.Key, r)}
+		step.Question = e.question(u.Key, r)
 		return &Write{}, nil
 	})
 	return step, err
@@ -110,6 +117,14 @@ func (r *Round) nextDue() time.Time {
 	return time.Unix(min, 0).UTC()
 }
 
+// summary is the round's summary as it stands.
+func (r *Round) summary(streak int) Summary {
+	return Summary{
+		Scope: ParseScope(r.Scope), Right: r.Right, Wrong: r.Wrong, New: r.New, Streak: streak,
+		NextDue: r.nextDue(),
+	}
+}
+
 // Stop ends the round in play and returns its summary.
 func (e *Engine) Stop(ctx context.Context, u User, now time.Time) (Summary, error) {
 	defer e.lock(u.Key)()
@@ -119,10 +134,8 @@ func (e *Engine) Stop(ctx context.Context, u User, now time.Time) (Summary, erro
 		if r == nil {
 			return nil, ErrNoRound
 		}
-		sum = Summary{
-			Scope: ParseScope(r.Scope), Right: r.Right, Wrong: r.Wrong, New: r.New, Streak: p.Streak,
-			NextDue: r.nextDue(), Stopped: true,
-		}
+		sum = r.summary(p.Streak)
+		sum.Stopped = true
 		p.Round = nil
 		return &Write{}, nil
 	})

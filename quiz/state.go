@@ -85,8 +85,6 @@ const progressFormat = 1
 // Progress is everything about a learner besides card states: settings, counters, streak and the
 // round in play.
 type Progress struct {
-	// Lang is the /lang override ("en", "zh"), or "" to follow the platform locale.
-	Lang       string   `json:"l,omitempty"`
 	Answered   int      `json:"a,omitempty"`
 	Correct    int      `json:"c,omitempty"`
 	Streak     int      `json:"s,omitempty"`
@@ -160,7 +158,39 @@ func DecodeProgress(b []byte) (Progress, error) {
 	if env.V != progressFormat {
 		return Progress{}, errors.New("quiz: progress was written by a newer release (format " + fmt.Sprint(env.V) + ")")
 	}
+	if err := env.Progress.check(); err != nil {
+		return Progress{}, fmt.Errorf("quiz: decoding progress: %w", err)
+	}
 	return env.Progress, nil
+}
+
+// check refuses a decoded Progress the engine could not use safely: counts below zero, a round
+// position outside its items, card states of the wrong size. Whatever wrote it, the engine must
+// never index with it.
+func (p Progress) check() error {
+	if p.Answered < 0 || p.Correct < 0 || p.Streak < 0 || p.BestStreak < 0 || len(p.Boards) > 64 {
+		return errors.New("counters out of range")
+	}
+	r := p.Round
+	if r == nil {
+		return nil
+	}
+	switch {
+	case len(r.ID) != roundIDLen:
+		return errors.New("round id malformed")
+	case len(r.Items) == 0 || len(r.Items) > maxPos+1:
+		return fmt.Errorf("round has %d items", len(r.Items))
+	case r.Pos < 0 || r.Pos > len(r.Items):
+		return fmt.Errorf("round position %d outside its %d items", r.Pos, len(r.Items))
+	case r.Right < 0 || r.Wrong < 0 || r.New < 0:
+		return errors.New("round counters out of range")
+	}
+	for _, it := range r.Items {
+		if (len(it.Prev) != 0 && len(it.Prev) != stateLen) || it.Result < Pending || it.Result > Skipped {
+			return errors.New("round item malformed")
+		}
+	}
+	return nil
 }
 
 // clone returns a deep copy, so a cached Progress is never changed through a copy handed out.

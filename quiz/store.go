@@ -20,9 +20,13 @@ type Store interface {
 	// changes nothing. A Credit, if set, is added to its leaderboard at most once per Credit.Answer,
 	// even when Commit is retried.
 	Commit(ctx context.Context, user string, w Write) (uint64, error)
-	// Forget deletes everything stored about the user, including their places on the given
-	// leaderboards, so nothing of theirs remains.
+	// Forget deletes everything stored about the user, including their settings and their places
+	// on the given leaderboards, so nothing of theirs remains.
 	Forget(ctx context.Context, user string, boards []Board) error
+	// SetAside copies the user's record where the operator can find it and learners cannot, before
+	// a record that cannot be decoded is forgotten: an unreadable record is a bug worth studying,
+	// never something to overwrite silently.
+	SetAside(ctx context.Context, user string) error
 }
 
 // Record is a user's stored state.
@@ -87,12 +91,6 @@ type Reports interface {
 	AddReport(ctx context.Context, r Report) error
 	// ListReports returns the newest reports first, at most limit of them.
 	ListReports(ctx context.Context, limit int) ([]Report, error)
-}
-
-// ChatSettings keeps per-chat preferences (the Telegram quiz mode).
-type ChatSettings interface {
-	ChatSetting(ctx context.Context, chat, key string) (string, error)
-	SetChatSetting(ctx context.Context, chat, key, value string) error
 }
 
 // Errors a Store returns. Backends wrap their own failures (a dead connection, a timeout) in

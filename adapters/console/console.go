@@ -7,9 +7,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/pybrarian/pybrarian/bot"
 )
@@ -23,7 +25,8 @@ type Handler interface {
 // under it.
 const Platform = "console"
 
-// Console runs a terminal chat between one user and the core.
+// Console runs a terminal chat between one user and the core. It is also the terminal's
+// bot.Sender: what the core sends unprompted (a daily tip) is printed like a reply.
 type Console struct {
 	In      io.Reader
 	Out     io.Writer
@@ -37,6 +40,46 @@ type Console struct {
 	// Interactive greets the user and prompts for each line; set it when a person is typing (stdin
 	// is a terminal), never for scripts.
 	Interactive bool
+
+	mu  sync.Mutex // one reply printed at a time, from the chat or from Send
+	enc *json.Encoder
+}
+
+var _ bot.Sender = (*Console)(nil)
+
+// maxLineBytes is how much of one input line the console keeps: enough for the core to see that a
+// line is longer than it reads (bot.MaxTextRunes runes of up to 4 bytes each), no more. The rest
+// of a longer line is read and dropped, so a line of any length costs bounded memory.
+const maxLineBytes = 4*bot.MaxTextRunes + 4
+
+// readLines sends each line of r, cut to maxLineBytes, until EOF or ctx ends.
+func readLines(ctx context.Context, r io.Reader, lines chan<- string) error {
+	br := bufio.NewReaderSize(r, 64*1024)
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if room := maxLineBytes - len(line); room > 0 {
+			line = append(line, chunk[:min(len(chunk), room)]...)
+		}
+		if errors.Is(err, bufio.ErrBufferFull) {
+			continue // the line goes on
+		}
+		if len(line) > 0 || err == nil {
+			text := strings.ToValidUTF8(strings.TrimRight(string(line), "\r\n"), "")
+			select {
+			case lines <- text:
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		line = line[:0]
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // jsonReply is the -json output contract: text is the plain rendering, entry the id of the entry the
@@ -55,19 +98,8 @@ func (c *Console) Run(ctx context.Context) error {
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(lines)
-		sc := bufio.NewScanner(c.In)
-		sc.Buffer(make([]byte, 64*1024), 1024*1024)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
-				return
-			}
-		}
-		readErr <- sc.Err()
+		readErr <- readLines(ctx, c.In, lines)
 	}()
-	enc := json.NewEncoder(c.Out)
-	enc.SetEscapeHTML(false)
 	if c.Interactive && !c.JSON {
 		greeting := "Pybrarian: ask \"what is flask?\", try /quiz, or /help. Ctrl-D quits.\n"
 		if c.Locale == "zh" {
@@ -95,7 +127,7 @@ func (c *Console) Run(ctx context.Context) error {
 				continue
 			}
 			replies := c.Handler.Handle(ctx, c.event(line))
-			if err := c.print(enc, replies); err != nil {
+			if err := c.print(replies); err != nil {
 				return fmt.Errorf("console: writing reply: %w", err)
 			}
 		}
@@ -119,14 +151,26 @@ func (c *Console) event(line string) bot.Event {
 	}
 }
 
-func (c *Console) print(enc *json.Encoder, replies []bot.Reply) error {
+// Send implements bot.Sender: the terminal has one chat, and what the core sends it unprompted is
+// printed like any reply.
+func (c *Console) Send(ctx context.Context, to bot.Destination, replies []bot.Reply) error {
+	return c.print(replies)
+}
+
+func (c *Console) print(replies []bot.Reply) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.enc == nil {
+		c.enc = json.NewEncoder(c.Out)
+		c.enc.SetEscapeHTML(false)
+	}
 	for _, r := range replies {
 		if c.JSON {
 			out := jsonReply{Text: r.Text.PlainText(), Entry: r.Entry, Choices: []string{}}
 			for _, ch := range r.Choices {
 				out.Choices = append(out.Choices, ch.Label)
 			}
-			if err := enc.Encode(out); err != nil {
+			if err := c.enc.Encode(out); err != nil {
 				return err
 			}
 			continue

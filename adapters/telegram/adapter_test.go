@@ -462,8 +462,9 @@ func TestConflictIsReportedAndPollingGoesOn(t *testing.T) {
 	h.srv.WaitCall(t, "sendMessage", 2)
 }
 
-func TestNewRejectsBadToken(t *testing.T) {
-	srv := telegramtest.NewServer(t)
+// runOnce builds an adapter against endpoint and runs it until it returns.
+func runOnce(t *testing.T, token, endpoint string) error {
+	t.Helper()
 	k, _ := embedded(t)
 	core, err := bot.New(bot.Config{Content: k})
 	if err != nil {
@@ -474,32 +475,36 @@ func TestNewRejectsBadToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	_, err = telegram.New(context.Background(), telegram.Config{Token: "999:wrong", Endpoint: srv.Endpoint()}, core, st)
+	a, err := telegram.New(telegram.Config{Token: token, Endpoint: endpoint}, core, st)
+	if err != nil {
+		t.Fatalf("New does no I/O and should accept the config: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), telegramtest.WaitTimeout)
+	defer cancel()
+	return a.Run(ctx)
+}
+
+func TestRunRejectsBadToken(t *testing.T) {
+	srv := telegramtest.NewServer(t)
+	err := runOnce(t, "999:wrong", srv.Endpoint())
 	if !errors.Is(err, telegram.ErrTokenRejected) || !strings.Contains(err.Error(), "TELEGRAM_TOKEN") {
-		t.Errorf("New with a bad token = %v, want ErrTokenRejected naming TELEGRAM_TOKEN", err)
+		t.Errorf("Run with a bad token = %v, want ErrTokenRejected naming TELEGRAM_TOKEN", err)
 	}
 	if strings.Contains(fmt.Sprint(err), "999:wrong") {
 		t.Error("the error shows the token")
 	}
+	if n := len(srv.Calls("getUpdates")); n != 0 {
+		t.Errorf("polled %d times with a rejected token", n)
+	}
 }
 
-func TestNewReportsAnUnreachableAPIWithoutTheToken(t *testing.T) {
+func TestRunReportsAnUnreachableAPIWithoutTheToken(t *testing.T) {
 	srv := telegramtest.NewServer(t)
 	endpoint := srv.Endpoint()
 	srv.Close() // nothing listens there any more
-	k, _ := embedded(t)
-	core, err := bot.New(bot.Config{Content: k})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := bolt.Open(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	_, err = telegram.New(context.Background(), telegram.Config{Token: telegramtest.Token, Endpoint: endpoint}, core, st)
+	err := runOnce(t, telegramtest.Token, endpoint)
 	if err == nil || !strings.Contains(err.Error(), "TELEGRAM_API_ENDPOINT") {
-		t.Errorf("New against a closed endpoint = %v, want an error naming TELEGRAM_API_ENDPOINT", err)
+		t.Errorf("Run against a closed endpoint = %v, want an error naming TELEGRAM_API_ENDPOINT", err)
 	}
 	if strings.Contains(fmt.Sprint(err), telegramtest.Token) {
 		t.Errorf("the error shows the token: %v", err)

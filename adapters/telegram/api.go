@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/pybrarian/pybrarian/bot"
 )
 
 // requestTimeout bounds one Bot API request other than a long poll.
@@ -62,13 +65,16 @@ func chatTarget(c *tgbotapi.Chat) target {
 
 func chatKey(id int64) string { return Platform + ":" + strconv.FormatInt(id, 10) }
 
-// errUnreachable is returned for a 403: the bot was blocked, kicked or the user is deactivated.
-// Retrying cannot help, and the chat has been marked in the store.
-var errUnreachable = errors.New("telegram: chat unreachable")
+// unreachable is the error for a 403: the bot was blocked, kicked or the user is deactivated.
+// Retrying cannot help. It wraps bot.ErrUnreachable with Telegram's reason, so the core marks the
+// chat.
+func unreachable(apiErr *tgbotapi.Error) error {
+	return fmt.Errorf("%w: %s", bot.ErrUnreachable, strings.TrimPrefix(apiErr.Message, "Forbidden: "))
+}
 
 // call makes one Bot API request with Telegram's error policy: a 429 waits retry_after and tries
 // again; 5xx answers and network errors are retried with exponential backoff a few times; a 403
-// marks the chat unreachable and gives up. When to is set the request is a message to that chat
+// gives up with an error wrapping bot.ErrUnreachable. When to is set the request is a message to that chat
 // and waits its turn in the flood limiter first.
 func (a *Adapter) call(ctx context.Context, to *target, fn func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error)) (*tgbotapi.APIResponse, error) {
 	backoff := a.backoffMin
@@ -101,10 +107,7 @@ func (a *Adapter) call(ctx context.Context, to *target, fn func(api *tgbotapi.Bo
 				return nil, err
 			}
 		case isAPI && apiErr.Code == http.StatusForbidden:
-			if to != nil {
-				a.markUnreachable(ctx, to.key, strings.TrimPrefix(apiErr.Message, "Forbidden: "))
-			}
-			return nil, errors.Join(errUnreachable, err)
+			return nil, unreachable(apiErr)
 		case !isAPI || apiErr.Code >= 500:
 			if failures++; failures >= a.retries {
 				return nil, err

@@ -25,21 +25,16 @@ func (a *Adapter) registerCommands(ctx context.Context) {
 	}
 }
 
-// menu lists the core's commands and, when the core runs quizzes, the adapter's /quizmode,
-// described in lang.
+// menu lists the core's commands described in lang. Telegram has quiz polls, so the commands
+// that matter only where quizzes render natively are listed too.
 func (a *Adapter) menu(lang content.Lang) []tgbotapi.BotCommand {
 	var out []tgbotapi.BotCommand
-	has := map[string]bool{}
 	for _, c := range a.h.Commands() {
 		desc := c.Help.In(lang)
 		if desc == "" {
 			desc = c.Name
 		}
 		out = append(out, tgbotapi.BotCommand{Command: c.Name, Description: truncate(desc, maxCommandDescription)})
-		has[c.Name] = true
-	}
-	if has["quiz"] && !has[cmdQuizMode] { // the mode means nothing to a lookup-only bot
-		out = append(out, tgbotapi.BotCommand{Command: cmdQuizMode, Description: quizModeText["help"].In(lang)})
 	}
 	return out
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"html"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
@@ -53,6 +55,7 @@ type harness struct {
 	logs  *logRecorder
 	stop  context.CancelFunc
 	done  chan error
+	hook  *httptest.Server // serves the webhook in webhook mode
 }
 
 type options struct {
@@ -101,7 +104,7 @@ func newHarness(t *testing.T, opts ...option) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	core, err := bot.New(bot.Config{Content: k, Quiz: engine})
+	core, err := bot.New(bot.Config{Content: k, Quiz: engine, Settings: st, Logger: slog.New(h.logs)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,10 +116,18 @@ func newHarness(t *testing.T, opts ...option) *harness {
 		o.cfg(&cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h.a, err = telegram.New(ctx, cfg, core, st)
+	h.a, err = telegram.New(cfg, core, st)
 	if err != nil {
 		cancel()
 		t.Fatalf("New: %v", err)
+	}
+	core.Attach(telegram.Platform, h.a)
+	if cfg.WebhookURL != "" {
+		// Main owns the listener in the program; here the test serves the adapter's handler.
+		mux := http.NewServeMux()
+		mux.Handle(h.a.WebhookPath(), h.a.WebhookHandler())
+		h.hook = httptest.NewServer(mux)
+		t.Cleanup(h.hook.Close)
 	}
 	h.stop, h.done = cancel, make(chan error, 1)
 	go func() { h.done <- h.a.Run(ctx) }()

@@ -18,10 +18,6 @@ const (
 	inlineCacheTime  = 300
 )
 
-// popular are shown for an empty inline query, in this order, where the knowledge base has them:
-// the libraries people look up first.
-var popular = []string{"requests", "pandas", "numpy", "flask", "django", "fastapi", "matplotlib", "pytest", "scikit-learn", "pydantic"}
-
 var docsLabel = content.Text{EN: "Docs", ZH: "文档"}
 
 // onInlineQuery answers "@bot pandas" typed in any chat: the entry the name means first, then what
@@ -48,26 +44,15 @@ func (a *Adapter) onInlineQuery(ctx context.Context, q *tgbotapi.InlineQuery) {
 	}
 }
 
+// inlineEntries asks the core which entries a query means (the same suggestions every platform
+// gets), capped at Telegram's result limit.
 func (a *Adapter) inlineEntries(query string, lang content.Lang) []*content.Entry {
 	kb := a.h.Content()
 	var out []*content.Entry
-	seen := map[string]bool{}
-	add := func(e *content.Entry) {
-		if e != nil && !seen[e.ID] && len(out) < maxInlineResults {
-			seen[e.ID] = true
+	for _, s := range a.h.Suggest(query, lang, bot.SuggestEntries, maxInlineResults) {
+		if e, ok := kb.Entry(s.Value); ok {
 			out = append(out, e)
 		}
-	}
-	if query == "" {
-		for _, id := range popular {
-			e, _ := kb.Entry(id)
-			add(e)
-		}
-		return out
-	}
-	add(kb.Lookup(query).Entry)
-	for _, h := range kb.Search(query, lang, maxInlineResults) {
-		add(h.Entry)
 	}
 	return out
 }

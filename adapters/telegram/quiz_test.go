@@ -150,9 +150,14 @@ func TestQuizStaleCallback(t *testing.T) {
 		t.Fatalf("a second press on an answered question caused %v, want one notice", sent)
 	}
 
-	// A question from a round replaced by a new one is stale too.
+	// A question from a round replaced by a new one is stale too. The new /quiz closes the old
+	// round visibly first: its summary, then the new round's first question.
 	h.send(private(ada), ada, "/quiz frameworks")
-	h.srv.WaitCallAfter(t, "sendMessage", end) // the new round's first question
+	sum := h.srv.WaitCallAfter(t, "sendMessage", end)
+	if !strings.Contains(visible(sum.Get("text")), "Round stopped.") {
+		t.Errorf("the replaced round's summary = %q", visible(sum.Get("text")))
+	}
+	h.srv.WaitCallAfter(t, "sendMessage", sum.Seq) // the new round's first question
 	before = h.srv.LastSeq()
 	h.press(private(ada), ada, q2.MessageID, choices(t, q2)[0])
 	end = h.settle(private(ada), ada)

@@ -11,16 +11,6 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/pybrarian/pybrarian/bot"
-	"github.com/pybrarian/pybrarian/content"
-)
-
-// cmdQuizMode is the adapter's own command: how quiz questions are shown in a chat.
-const cmdQuizMode = "quizmode"
-
-// Quiz modes.
-const (
-	modePoll    = "poll"
-	modeButtons = "buttons"
 )
 
 // Telegram's quiz poll limits (Bot API sendPoll).
@@ -41,15 +31,6 @@ type pollRef struct {
 	User    string   `json:"user"`
 	Locale  string   `json:"locale,omitempty"`
 	Choices []string `json:"choices"`
-}
-
-func (a *Adapter) pollMode(ctx context.Context, chat string) bool {
-	v, err := a.settings.get(ctx, chat, settingQuizMode)
-	if err != nil {
-		a.log.Warn("reading the quiz mode; using buttons", "chat", chat, "err", err)
-		return false
-	}
-	return v == modePoll
 }
 
 // plain strips the backticks content uses to mark code, for fields Telegram shows without
@@ -145,72 +126,4 @@ func (a *Adapter) onPollAnswer(ctx context.Context, pa *tgbotapi.PollAnswer) {
 	}
 	to := target{id: chatID, key: chatKey(chatID)}
 	a.deliver(ctx, &origin{to: to, ev: ev}, a.h.Handle(ctx, ev))
-}
-
-// quizModeText is the adapter's own wording, in both languages like the core's.
-var quizModeText = map[string]content.Text{
-	"help": {
-		EN: "show quiz questions as Telegram quiz polls or with answer buttons",
-		ZH: "测验题以 Telegram 测验投票或按钮形式显示",
-	},
-	"current-poll": {
-		EN: "Quiz questions here come as Telegram quiz polls. Send /quizmode buttons for answer buttons.",
-		ZH: "这里的测验题以 Telegram 测验投票形式出现。发送 /quizmode buttons 改用按钮作答。",
-	},
-	"current-buttons": {
-		EN: "Quiz questions here come with answer buttons. Send /quizmode poll for Telegram quiz polls.",
-		ZH: "这里的测验题以按钮形式作答。发送 /quizmode poll 改用 Telegram 测验投票。",
-	},
-	"set-poll": {
-		EN: "Done: quiz questions will come as Telegram quiz polls.",
-		ZH: "已设置：测验题将以 Telegram 测验投票形式出现。",
-	},
-	"set-buttons": {
-		EN: "Done: quiz questions will come with answer buttons.",
-		ZH: "已设置：测验题将以按钮形式作答。",
-	},
-	"group": {
-		EN: "In groups quizzes always use buttons, so everyone's answers are graded. Quiz polls work in a private chat with me.",
-		ZH: "群组中的测验始终使用按钮，以便为每个人的作答评分。测验投票可在与我的私聊中使用。",
-	},
-	"usage": {
-		EN: "Send /quizmode poll or /quizmode buttons.",
-		ZH: "请发送 /quizmode poll 或 /quizmode buttons。",
-	},
-	"failed": {
-		EN: "I could not save that setting right now. Please try again in a moment.",
-		ZH: "暂时无法保存该设置，请稍后再试。",
-	},
-}
-
-// quizMode answers /quizmode [poll|buttons].
-func (a *Adapter) quizMode(ctx context.Context, ev bot.Event, args string) []bot.Reply {
-	lang := content.ParseLocale(ev.Locale)
-	say := func(key string, private bool) []bot.Reply {
-		return []bot.Reply{{Text: bot.Text(quizModeText[key].In(lang)), Private: private}}
-	}
-	arg := strings.ToLower(strings.TrimSpace(args))
-	if ev.Chat == bot.Group {
-		if arg == "" || arg == modePoll {
-			return say("group", false)
-		}
-		if arg == modeButtons {
-			return say("set-buttons", false)
-		}
-		return say("usage", true)
-	}
-	switch arg {
-	case "":
-		if a.pollMode(ctx, ev.ChatKey()) {
-			return say("current-poll", false)
-		}
-		return say("current-buttons", false)
-	case modePoll, modeButtons:
-		if err := a.settings.set(ctx, ev.ChatKey(), settingQuizMode, arg); err != nil {
-			a.log.Error("saving the quiz mode", "chat", ev.ChatKey(), "err", err)
-			return say("failed", true)
-		}
-		return say("set-"+arg, false)
-	}
-	return say("usage", true)
 }

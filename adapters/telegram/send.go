@@ -3,31 +3,65 @@ package telegram
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"github.com/pybrarian/pybrarian/bot"
 )
 
-// deliver sends replies as new messages, in order. Edit hints are ignored here (there is no
-// message to edit), and Private replies are sent like the rest, since a Telegram chat message
-// cannot be shown to one member only.
+// deliver sends the replies to an event as new messages, in order. Edit hints are ignored here
+// (there is no message to edit), and Private replies are sent like the rest, since a Telegram
+// chat message cannot be shown to one member only. A chat that refuses the bot is reported to the
+// core; other failures are logged.
 func (a *Adapter) deliver(ctx context.Context, o *origin, replies []bot.Reply) {
-	for _, r := range replies {
-		if err := a.send(ctx, o, r); err != nil {
-			if ctx.Err() != nil || errors.Is(err, errUnreachable) {
-				return // the rest would fail the same way
-			}
-			a.log.Error("sending a reply", "chat", o.to.key, "err", err)
-		}
+	err := a.sendAll(ctx, o, replies)
+	switch {
+	case err == nil || ctx.Err() != nil:
+	case errors.Is(err, bot.ErrUnreachable):
+		a.h.MarkUnreachable(ctx, Platform, strconv.FormatInt(o.to.id, 10), strings.TrimPrefix(err.Error(), bot.ErrUnreachable.Error()+": "))
+	default:
+		a.log.Error("sending a reply", "chat", o.to.key, "err", err)
 	}
 }
+
+// sendAll sends replies in order and returns the first error; the rest are not sent, since they
+// would fail the same way or arrive out of order.
+func (a *Adapter) sendAll(ctx context.Context, o *origin, replies []bot.Reply) error {
+	for _, r := range replies {
+		if err := a.send(ctx, o, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Send implements bot.Sender: replies to a chat that no update came from (a daily tip, a
+// challenge's next question), within the same flood limits as every other message.
+func (a *Adapter) Send(ctx context.Context, to bot.Destination, replies []bot.Reply) error {
+	id, err := strconv.ParseInt(to.ChatID, 10, 64)
+	if err != nil {
+		return fmt.Errorf("telegram: chat id %q: %w", to.ChatID, err)
+	}
+	select {
+	case <-a.ready:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	t := target{id: id, key: chatKey(id), group: to.Chat == bot.Group}
+	ev := bot.Event{Platform: Platform, ChatID: to.ChatID, Chat: to.Chat, Locale: to.Locale}
+	return a.sendAll(ctx, &origin{to: t, ev: ev}, replies)
+}
+
+// NativeQuizzes implements bot.NativeQuizzer: Telegram has quiz polls.
+func (a *Adapter) NativeQuizzes() bool { return true }
 
 // send sends one reply: as a native quiz poll when the chat asked for polls, else as HTML text
 // split to Telegram's length limit, with the keyboard on the last part.
 func (a *Adapter) send(ctx context.Context, o *origin, r bot.Reply) error {
-	if r.Question != nil && !o.to.group && a.pollMode(ctx, o.to.key) {
+	if r.Question != nil && r.Question.Native && !o.to.group {
 		err := a.sendPoll(ctx, o, r)
 		if !errors.Is(err, errNoPoll) {
 			return err
@@ -134,7 +168,7 @@ func (a *Adapter) editMerged(ctx context.Context, o *origin, msgID int, rs []bot
 		first = nil
 	}
 	if err := a.editMessage(ctx, o, msgID, parts[0], first); err != nil {
-		if ctx.Err() != nil || errors.Is(err, errUnreachable) {
+		if ctx.Err() != nil || errors.Is(err, bot.ErrUnreachable) {
 			return
 		}
 		a.log.Warn("editing the message failed; sending the replies instead", "chat", o.to.key, "err", err)
@@ -147,7 +181,7 @@ func (a *Adapter) editMerged(ctx context.Context, o *origin, msgID int, rs []bot
 			k = kb
 		}
 		if _, err := a.sendMessage(ctx, o, p, k); err != nil {
-			if ctx.Err() == nil && !errors.Is(err, errUnreachable) {
+			if ctx.Err() == nil && !errors.Is(err, bot.ErrUnreachable) {
 				a.log.Error("sending a reply", "chat", o.to.key, "err", err)
 			}
 			return

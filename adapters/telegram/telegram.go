@@ -10,11 +10,14 @@ package telegram
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -39,20 +42,23 @@ type Handler interface {
 	Handle(ctx context.Context, ev bot.Event) []bot.Reply
 	// Commands feeds the command menu (setMyCommands).
 	Commands() []bot.CommandInfo
-	// Content feeds inline-mode results, which are a Telegram-only rendering.
+	// Suggest and Content feed inline mode: the core picks the entries, the adapter renders them.
+	Suggest(query string, lang content.Lang, scope bot.SuggestScope, limit int) []bot.Suggestion
 	Content() *content.KB
+	// MarkUnreachable and MarkReachable report what Telegram says about a chat (a 403, a
+	// my_chat_member update), so no feature writes to a chat that cannot hear the bot.
+	MarkUnreachable(ctx context.Context, platform, chatID, reason string)
+	MarkReachable(ctx context.Context, platform, chatID string)
 }
 
-// Store keeps what the adapter must remember across restarts and replicas: per-chat settings
-// (the quiz mode, whether the chat is unreachable) and what each native quiz poll asks, since
-// Telegram's poll answers carry only the poll id.
+// Store keeps what the adapter must remember across restarts and replicas: what each native quiz
+// poll asks, since Telegram's poll answers carry only the poll id, and claims on update ids, so an
+// update is handled once however often it is delivered.
 type Store interface {
-	// ChatSetting returns "" for a setting never set.
-	ChatSetting(ctx context.Context, chat, key string) (string, error)
-	SetChatSetting(ctx context.Context, chat, key, value string) error
 	PutPoll(ctx context.Context, id string, ref []byte) error
 	// Poll returns nil and no error for an unknown poll id.
 	Poll(ctx context.Context, id string) ([]byte, error)
+	bot.Claims
 }
 
 // Clock is the time source of the flood limiter and the retry waits, so tests can drive them
@@ -92,6 +98,9 @@ type Config struct {
 	Clock Clock
 	// Logger receives delivery problems; nil means slog.Default().
 	Logger *slog.Logger
+	// ShutdownGrace is how long updates being handled when Run's context ends may still take to
+	// finish and send their replies (default 5 s). Nothing new is taken meanwhile.
+	ShutdownGrace time.Duration
 }
 
 var secretToken = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
@@ -131,15 +140,16 @@ type Adapter struct {
 	log   *slog.Logger
 	clock Clock
 	http  *http.Client
-	bot   *tgbotapi.BotAPI // Self is our account; copied per request to attach a context
+	bot   *tgbotapi.BotAPI // Self is our account once Run has asked; copied per request to attach a context
 	self  tgbotapi.User
+	once  bot.Once
 
-	limit    *limiter
-	settings *settings
-	seen     *seenSet
-	work     *serial
+	limit *limiter
+	work  *serial
 
-	webhookAddr chan string // the bound webhook address, once Run has listened
+	// ready is closed once Run knows who the bot is; base is the context updates are handled in.
+	ready chan struct{}
+	base  context.Context
 
 	// Tunables; tests shorten none of them, they drive the clock instead.
 	pollTimeout time.Duration // long-poll timeout asked of getUpdates
@@ -149,9 +159,10 @@ type Adapter struct {
 	backoffMax  time.Duration
 }
 
-// New checks cfg, asks Telegram who the bot is (getMe), and returns the adapter. A bad token is
-// reported as ErrTokenRejected, so the operator sees which setting to fix.
-func New(ctx context.Context, cfg Config, h Handler, store Store) (*Adapter, error) {
+var _ bot.Sender = (*Adapter)(nil)
+
+// New checks cfg and returns the adapter. It does no network I/O: Run asks Telegram who the bot is.
+func New(cfg Config, h Handler, store Store) (*Adapter, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -164,9 +175,12 @@ func New(ctx context.Context, cfg Config, h Handler, store Store) (*Adapter, err
 	if cfg.WebhookListen == "" {
 		cfg.WebhookListen = DefaultWebhookListen
 	}
+	if cfg.ShutdownGrace <= 0 {
+		cfg.ShutdownGrace = 5 * time.Second
+	}
 	a := &Adapter{
 		cfg: cfg, h: h, store: store, log: cfg.Logger, clock: cfg.Clock, http: cfg.HTTPClient,
-		seen: newSeenSet(4096), work: &serial{}, webhookAddr: make(chan string, 1),
+		work: &serial{}, ready: make(chan struct{}),
 		pollTimeout: 50 * time.Second, retries: 4, floodTries: 5,
 		backoffMin: 500 * time.Millisecond, backoffMax: 30 * time.Second,
 	}
@@ -181,19 +195,35 @@ func New(ctx context.Context, cfg Config, h Handler, store Store) (*Adapter, err
 		a.http = &http.Client{}
 	}
 	a.limit = newLimiter(a.clock)
-	a.settings = newSettings(store, a.clock, time.Minute)
+	// The library's constructors all call getMe; a bare client does not.
+	a.bot = &tgbotapi.BotAPI{Token: cfg.Token, Client: a.doer(context.Background()), Buffer: 100}
+	a.bot.SetAPIEndpoint(cfg.Endpoint)
+	// Update claims: only one poller per token can run, so in polling mode the owner is the role
+	// and a restarted poller takes back the leases its crashed predecessor held. Webhook replicas
+	// each own their leases.
+	owner := "poll"
+	if cfg.WebhookURL != "" {
+		owner = "webhook:" + newOwnerID()
+	}
+	a.once = bot.Once{Claims: store, Owner: owner, Lease: 2 * time.Minute, Keep: 48 * time.Hour}
+	return a, nil
+}
 
+// connect asks Telegram who the bot is (getMe). A bad token is reported as ErrTokenRejected, so
+// the operator sees which setting to fix.
+func (a *Adapter) connect(ctx context.Context) error {
 	rctx, cancel := context.WithTimeout(ctx, requestTimeout)
 	defer cancel()
-	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, cfg.Endpoint, a.doer(rctx))
+	me, err := a.api(rctx).GetMe()
 	if err != nil {
-		return nil, startError(err)
+		return startError(err)
 	}
-	a.bot, a.self = api, api.Self
-	if a.self.UserName == "" {
-		return nil, errors.New("telegram: getMe returned a bot without a username")
+	if me.UserName == "" {
+		return errors.New("telegram: getMe returned a bot without a username")
 	}
-	return a, nil
+	a.self = me
+	a.bot.Self = me
+	return nil
 }
 
 func startError(err error) error {
@@ -210,28 +240,40 @@ func startError(err error) error {
 	return fmt.Errorf("telegram: reaching the Bot API (check TELEGRAM_API_ENDPOINT and the network): %w", err)
 }
 
-// UserName is the bot's @username without the @, as Telegram reported it.
-func (a *Adapter) UserName() string { return a.self.UserName }
-
-// WebhookAddr returns the address the webhook server listens on, once Run has started it in
-// webhook mode (WebhookListen may ask for port 0); it blocks until then or until ctx ends.
-func (a *Adapter) WebhookAddr(ctx context.Context) (string, error) {
+// UserName is the bot's @username without the @, once Run has connected.
+func (a *Adapter) UserName() string {
 	select {
-	case addr := <-a.webhookAddr:
-		a.webhookAddr <- addr
-		return addr, nil
-	case <-ctx.Done():
-		return "", ctx.Err()
+	case <-a.ready:
+		return a.self.UserName
+	default:
+		return ""
 	}
 }
 
-// Run serves until ctx is cancelled, by long polling, or by webhook when WebhookURL is set. It
-// returns nil on cancellation, promptly even in the middle of a long poll, after the events in
-// hand have finished; it returns an error only when it cannot go on (a revoked token, a webhook
-// that cannot listen or register).
+// Ready is closed once Run has connected to Telegram and takes updates.
+func (a *Adapter) Ready() <-chan struct{} { return a.ready }
+
+// Run connects, then serves until ctx is cancelled: by long polling, or in webhook mode by
+// registering WebhookURL with Telegram while Main serves WebhookHandler. When ctx ends it stops
+// taking updates and waits up to ShutdownGrace for those in hand to finish. It returns an error
+// only when it cannot go on (a rejected token, a webhook Telegram refuses).
 func (a *Adapter) Run(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
+	if err := a.connect(ctx); err != nil {
+		return err
+	}
+	hctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
+	a.base = hctx
+	stopGrace := context.AfterFunc(ctx, func() {
+		select {
+		case <-a.clock.After(a.cfg.ShutdownGrace):
+		case <-hctx.Done():
+		}
+		cancel()
+	})
+	defer stopGrace()
+	close(a.ready)
+	a.log.Info("connected", "bot", "@"+a.self.UserName, "webhook", a.cfg.WebhookURL != "")
 	a.registerCommands(ctx)
 	var err error
 	if a.cfg.WebhookURL != "" {
@@ -239,7 +281,6 @@ func (a *Adapter) Run(ctx context.Context) error {
 	} else {
 		err = a.poll(ctx)
 	}
-	cancel()
 	a.work.wait()
 	return err
 }
@@ -259,15 +300,21 @@ type serial struct {
 	wg     sync.WaitGroup
 }
 
-func (s *serial) run(key string, f func()) {
+// run queues f behind key's earlier functions, unless key already has max waiting; it reports
+// whether f was queued.
+func (s *serial) run(key string, max int, f func()) bool {
 	s.mu.Lock()
 	if s.queues == nil {
 		s.queues = map[string][]func(){}
 	}
 	if q, busy := s.queues[key]; busy {
+		if len(q) >= max {
+			s.mu.Unlock()
+			return false
+		}
 		s.queues[key] = append(q, f)
 		s.mu.Unlock()
-		return
+		return true
 	}
 	s.queues[key] = nil
 	s.wg.Add(1)
@@ -287,33 +334,15 @@ func (s *serial) run(key string, f func()) {
 			s.mu.Unlock()
 		}
 	}()
+	return true
 }
 
 func (s *serial) wait() { s.wg.Wait() }
 
-// seenSet remembers recent update ids, so an update delivered twice (a webhook retried after a
-// timeout, a poll repeated after a crash) is handled once.
-type seenSet struct {
-	mu   sync.Mutex
-	ids  map[int]bool
-	ring []int
-	next int
-}
-
-func newSeenSet(n int) *seenSet { return &seenSet{ids: make(map[int]bool, n), ring: make([]int, n)} }
-
-// add records id and reports whether it was new.
-func (s *seenSet) add(id int) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ids[id] {
-		return false
-	}
-	if old := s.ring[s.next]; old != 0 {
-		delete(s.ids, old)
-	}
-	s.ring[s.next] = id
-	s.next = (s.next + 1) % len(s.ring)
-	s.ids[id] = true
-	return true
+// newOwnerID names this process among webhook replicas.
+func newOwnerID() string {
+	var b [6]byte
+	rand.Read(b[:])
+	host, _ := os.Hostname()
+	return host + ":" + hex.EncodeToString(b[:])
 }

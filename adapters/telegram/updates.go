@@ -43,24 +43,29 @@ func (x *extras) callbackThread() int {
 	return x.CallbackQuery.Message.thread()
 }
 
-// dispatch decodes one update and queues it for handling behind the earlier events of its chat.
-// A duplicate, a malformed update or an unknown type is logged and dropped; nothing in an update
-// can stop the adapter.
-func (a *Adapter) dispatch(ctx context.Context, raw []byte) {
+// maxChatBacklog bounds the updates one chat may have waiting: past it, a flooded chat's further
+// updates are dropped (and confirmed), so one chat can neither starve the others nor keep the
+// confirmed offset from moving.
+const maxChatBacklog = 64
+
+// accept decodes one update and queues its handling behind the earlier updates of its chat. done
+// is called once, when the update is settled (handled, or deliberately dropped: malformed, of a
+// type the bot ignores, handled before, or past a flooded chat's backlog) with true, or when it
+// must be delivered again (another replica is handling it, the store could not say, shutdown came
+// first) with false. Nothing in an update can stop the adapter.
+func (a *Adapter) accept(raw []byte, done func(settled bool)) {
 	var head struct {
 		UpdateID int `json:"update_id"`
 	}
 	if err := json.Unmarshal(raw, &head); err != nil {
 		a.log.Warn("ignoring an update that is not a JSON object", "err", err)
-		return
-	}
-	if !a.seen.add(head.UpdateID) {
-		a.log.Debug("ignoring a repeated update", "update_id", head.UpdateID)
+		done(true)
 		return
 	}
 	var u tgbotapi.Update
 	if err := json.Unmarshal(raw, &u); err != nil {
 		a.log.Warn("ignoring a malformed update", "update_id", head.UpdateID, "err", err)
+		done(true)
 		return
 	}
 	var x extras
@@ -68,19 +73,45 @@ func (a *Adapter) dispatch(ctx context.Context, raw []byte) {
 	key, handle := a.route(&u, &x)
 	if handle == nil {
 		a.log.Debug("ignoring an update of a type the bot does not handle", "update_id", head.UpdateID)
+		done(true)
 		return
 	}
-	a.work.run(key, func() {
+	claim := "tg:" + strconv.FormatInt(a.self.ID, 10) + ":update:" + strconv.Itoa(head.UpdateID)
+	queued := a.work.run(key, maxChatBacklog, func() {
+		ctx := a.base
 		if ctx.Err() != nil {
+			done(false) // shutting down: the next start handles it
 			return
 		}
-		defer func() {
-			if p := recover(); p != nil {
-				a.log.Error("panic handling an update", "update_id", head.UpdateID, "panic", p, "stack", string(debug.Stack()))
-			}
-		}()
-		handle(ctx)
+		res, err := a.once.Do(ctx, claim, func(ctx context.Context) error {
+			defer func() {
+				// A panic is logged and the update counted as handled: delivering it again
+				// would only panic again.
+				if p := recover(); p != nil {
+					a.log.Error("panic handling an update", "update_id", head.UpdateID, "panic", p, "stack", string(debug.Stack()))
+				}
+			}()
+			handle(ctx)
+			return nil
+		})
+		switch {
+		case err != nil:
+			a.log.Warn("could not claim an update; it will come again", "update_id", head.UpdateID, "err", err)
+			done(false)
+		case res == bot.Busy:
+			a.log.Debug("another replica is handling an update", "update_id", head.UpdateID)
+			done(false)
+		case res == bot.AlreadyDone:
+			a.log.Debug("ignoring an update handled before", "update_id", head.UpdateID)
+			done(true)
+		default:
+			done(true)
+		}
 	})
+	if !queued {
+		a.log.Warn("dropping an update: its chat has too many waiting", "update_id", head.UpdateID, "chat", key)
+		done(true)
+	}
 }
 
 // route picks the handler of an update and the key that orders it: its chat, so a chat's
@@ -139,7 +170,6 @@ func (a *Adapter) onMessage(ctx context.Context, m *tgbotapi.Message, thread int
 		return
 	}
 	to := chatTarget(m.Chat)
-	a.clearUnreachable(ctx, to.key)
 	if strings.TrimSpace(m.Text) == "" {
 		return
 	}
@@ -154,26 +184,7 @@ func (a *Adapter) onMessage(ctx context.Context, m *tgbotapi.Message, thread int
 	if to.group {
 		o.replyTo = m.MessageID
 	}
-	a.deliver(ctx, o, a.handle(ctx, ev))
-}
-
-// handle passes an event to the core, except the commands the adapter answers itself.
-func (a *Adapter) handle(ctx context.Context, ev bot.Event) []bot.Reply {
-	if name, args, ok := splitCommand(ev.Text); ok && name == cmdQuizMode {
-		return a.quizMode(ctx, ev, args)
-	}
-	return a.h.Handle(ctx, ev)
-}
-
-// splitCommand splits "/name args" into the lowercase name and the arguments.
-func splitCommand(text string) (name, args string, ok bool) {
-	rest, ok := strings.CutPrefix(strings.TrimSpace(text), "/")
-	if !ok {
-		return "", "", false
-	}
-	head, args := cutWord(rest)
-	head, _, _ = strings.Cut(head, "@")
-	return strings.ToLower(head), strings.TrimSpace(args), head != ""
+	a.deliver(ctx, o, a.h.Handle(ctx, ev))
 }
 
 // cutWord splits s at its first white space.
@@ -255,19 +266,18 @@ func utf16Range(s string, off, n int) (start, end int, ok bool) {
 }
 
 func (a *Adapter) onCallback(ctx context.Context, q *tgbotapi.CallbackQuery, thread int) {
-	if q.From == nil || q.Message == nil || q.Message.Chat == nil || q.Data == "" {
+	if q.From == nil || q.Message == nil || q.Message.Chat == nil || q.Data == "" || len(q.Data) > maxCallbackData {
 		// A button on an inline-mode message or a game: none of ours carries data to act on.
 		a.answerCallback(ctx, q.ID, "")
 		return
 	}
 	to := chatTarget(q.Message.Chat)
-	a.clearUnreachable(ctx, to.key)
 	ev := a.event(to, q.From)
 	ev.Addressed = true
 	if cmd, ok := strings.CutPrefix(q.Data, commandPrefix); ok {
 		// A command button: as if the user had typed the command.
 		ev.Text = cmd
-		notice, rest := takeNotice(a.handle(ctx, ev))
+		notice, rest := takeNotice(a.h.Handle(ctx, ev))
 		a.answerCallback(ctx, q.ID, notice)
 		a.deliver(ctx, &origin{to: to, ev: ev, thread: thread}, rest)
 		return
@@ -317,38 +327,11 @@ func (a *Adapter) answerCallback(ctx context.Context, id, text string) {
 }
 
 func (a *Adapter) onMyChatMember(ctx context.Context, u *tgbotapi.ChatMemberUpdated) {
-	key := chatKey(u.Chat.ID)
+	id := strconv.FormatInt(u.Chat.ID, 10)
 	switch st := u.NewChatMember.Status; st {
 	case "kicked", "left":
-		a.markUnreachable(ctx, key, "my_chat_member: "+st)
+		a.h.MarkUnreachable(ctx, Platform, id, "my_chat_member: "+st)
 	default:
-		a.clearUnreachable(ctx, key)
+		a.h.MarkReachable(ctx, Platform, id)
 	}
-}
-
-// markUnreachable records that the bot cannot write to a chat, so features that message chats
-// unprompted (the daily tip) skip it.
-func (a *Adapter) markUnreachable(ctx context.Context, key, reason string) {
-	if err := a.settings.set(ctx, key, settingUnreachable, reason); err != nil {
-		a.log.Error("recording an unreachable chat", "chat", key, "reason", reason, "err", err)
-		return
-	}
-	a.log.Info("chat marked unreachable", "chat", key, "reason", reason)
-}
-
-// clearUnreachable lifts the unreachable mark when a chat shows it can hear us again.
-func (a *Adapter) clearUnreachable(ctx context.Context, key string) {
-	v, err := a.settings.get(ctx, key, settingUnreachable)
-	if err != nil {
-		a.log.Warn("reading a chat setting", "chat", key, "err", err)
-		return
-	}
-	if v == "" {
-		return
-	}
-	if err := a.settings.set(ctx, key, settingUnreachable, ""); err != nil {
-		a.log.Error("clearing the unreachable mark", "chat", key, "err", err)
-		return
-	}
-	a.log.Info("chat reachable again", "chat", key)
 }

@@ -7,10 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -21,49 +19,32 @@ const secretHeader = "X-Telegram-Bot-Api-Secret-Token"
 // maxUpdateSize bounds a webhook body; real updates are a few kilobytes.
 const maxUpdateSize = 1 << 20
 
-// serveWebhook listens on WebhookListen, registers WebhookURL with Telegram, and serves updates
-// until ctx ends. Each replica behind a load balancer runs the same, with the same secret.
-func (a *Adapter) serveWebhook(ctx context.Context) error {
+// WebhookPath is the path Telegram posts updates to: the path of WebhookURL ("/" when it has
+// none). Main serves WebhookHandler there.
+func (a *Adapter) WebhookPath() string {
 	u, err := url.Parse(a.cfg.WebhookURL)
-	if err != nil {
-		return fmt.Errorf("TELEGRAM_WEBHOOK_URL: %w", err)
+	if err != nil || u.Path == "" {
+		return "/"
 	}
-	path := u.Path
-	if path == "" {
-		path = "/"
-	}
-	ln, err := net.Listen("tcp", a.cfg.WebhookListen)
-	if err != nil {
-		return fmt.Errorf("TELEGRAM_WEBHOOK_LISTEN %q: %w", a.cfg.WebhookListen, err)
-	}
-	mux := http.NewServeMux()
-	mux.Handle(path, a.webhookHandler(ctx))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-	select {
-	case a.webhookAddr <- ln.Addr().String():
-	default: // already published by an earlier Run
-	}
+	return u.Path
+}
 
-	err = a.setWebhook(ctx)
-	if err == nil {
-		a.log.Info("serving webhook", "url", redactURL(u), "listen", ln.Addr().String(), "bot", "@"+a.self.UserName)
-		select {
-		case <-ctx.Done():
-		case err = <-served:
-			err = fmt.Errorf("telegram: webhook server: %w", err)
+// WebhookListen is the address the webhook is to be served on (TELEGRAM_WEBHOOK_LISTEN).
+func (a *Adapter) WebhookListen() string { return a.cfg.WebhookListen }
+
+// serveWebhook registers WebhookURL with Telegram and waits until ctx ends; Main serves
+// WebhookHandler. Each replica behind a load balancer does the same, with the same secret.
+func (a *Adapter) serveWebhook(ctx context.Context) error {
+	if err := a.setWebhook(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
 		}
+		return err
 	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if serr := srv.Shutdown(sctx); serr != nil && !errors.Is(serr, http.ErrServerClosed) {
-		a.log.Warn("stopping the webhook server", "err", serr)
-	}
-	if ctx.Err() != nil {
-		return nil
-	}
-	return err
+	u, _ := url.Parse(a.cfg.WebhookURL)
+	a.log.Info("webhook registered", "url", redactURL(u), "bot", "@"+a.self.UserName)
+	<-ctx.Done()
+	return nil
 }
 
 // setWebhook registers our URL with the secret and the update types we handle. v5.5.1's
@@ -83,10 +64,12 @@ func (a *Adapter) setWebhook(ctx context.Context) error {
 	return nil
 }
 
-// webhookHandler accepts Telegram's update posts: only with the right secret (compared in constant
-// time), answering 200 at once and handling the update afterwards, so Telegram never times out
-// and redelivers while a reply waits for the flood limiter.
-func (a *Adapter) webhookHandler(ctx context.Context) http.Handler {
+// WebhookHandler accepts Telegram's update posts: only with the right secret (compared in constant
+// time), and it answers only once the update is settled: 200 when it was handled (or deliberately
+// dropped), 503 when it must come again (another replica is handling it, the store could not
+// say, the bot is starting or stopping). Telegram redelivers until it gets a 200, so no update is
+// lost, and the update's claim keeps a redelivery from being handled twice.
+func (a *Adapter) WebhookHandler() http.Handler {
 	want := sha256.Sum256([]byte(a.cfg.WebhookSecret))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
@@ -109,9 +92,28 @@ func (a *Adapter) webhookHandler(ctx context.Context) http.Handler {
 			http.Error(w, "update too large", http.StatusRequestEntityTooLarge)
 			return
 		}
-		// A malformed update is acknowledged too: Telegram would only send it again.
-		a.dispatch(ctx, body)
-		w.WriteHeader(http.StatusOK)
+		select {
+		case <-a.ready:
+		default:
+			http.Error(w, "starting", http.StatusServiceUnavailable)
+			return
+		}
+		if a.base.Err() != nil {
+			http.Error(w, "stopping", http.StatusServiceUnavailable)
+			return
+		}
+		settled := make(chan bool, 1)
+		a.accept(body, func(ok bool) { settled <- ok })
+		select {
+		case ok := <-settled:
+			if !ok {
+				http.Error(w, "try again", http.StatusServiceUnavailable)
+				return
+			}
+			w.WriteHeader(http.StatusOK)
+		case <-r.Context().Done():
+			// Telegram gave up waiting; it will deliver again, and the claim tells.
+		}
 	})
 }
 

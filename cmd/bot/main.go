@@ -25,6 +25,9 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// After the first signal starts a graceful shutdown, a second one gets the default behaviour:
+	// the process exits at once.
+	context.AfterFunc(ctx, stop)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
 }
@@ -60,10 +63,20 @@ func runAt(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 	defer m.Close()
 	if err := m.Run(ctx); err != nil {
 		fmt.Fprintln(stderr, "bot:", err)
+		var cerr configError
+		if errors.As(err, &cerr) {
+			return 2
+		}
 		return 1
 	}
 	return 0
 }
+
+// configError is a setting found wrong only once the program tried it (Redis refused the
+// password, the data file is damaged): like the errors Validate finds, it exits with status 2.
+type configError struct{ error }
+
+func (e configError) Unwrap() error { return e.error }
 
 // Main is the program: configuration, the pieces built from it, and their lifetimes. Tests run the
 // real Main with in-memory standard streams.
@@ -77,11 +90,14 @@ type Main struct {
 	Now     func() time.Time
 	log     *slog.Logger
 	closers []io.Closer
+
+	listening chan struct{}
+	httpAddrs map[string]string
 }
 
 // NewMain returns a Main reading the given streams and environment.
 func NewMain(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *Main {
-	return &Main{Config: DefaultConfig(), stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, Now: time.Now}
+	return &Main{Config: DefaultConfig(), stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv, Now: time.Now, listening: make(chan struct{})}
 }
 
 // ParseFlags reads the environment, then the command line, and validates the result.
@@ -113,6 +129,7 @@ type backend interface {
 	quiz.Store
 	quiz.Leaderboards
 	quiz.Reports
+	bot.Settings
 	telegram.Store
 	io.Closer
 }
@@ -143,29 +160,47 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	core, err := bot.New(bot.Config{Content: kb, Quiz: engine, Logger: m.log, Now: m.Now})
+	core, err := bot.New(bot.Config{Content: kb, Quiz: engine, Settings: st, Logger: m.log, Now: m.Now})
 	if err != nil {
 		return err
 	}
 
 	var adapters []adapter
+	var http httpServers
 	if m.Config.TelegramToken != "" {
-		tg, err := telegram.New(ctx, m.Config.telegram(m.log), core, st)
+		tg, err := telegram.New(m.Config.telegram(m.log), core, st)
 		if err != nil {
 			return err
 		}
-		m.log.Info("telegram: connected", "bot", "@"+tg.UserName(), "webhook", m.Config.TelegramWebhookURL != "")
+		core.Attach(telegram.Platform, tg)
 		adapters = append(adapters, tg)
+		if m.Config.TelegramWebhookURL != "" {
+			http.handle(tg.WebhookListen(), tg.WebhookPath(), tg.WebhookHandler())
+		}
 	}
 	if m.Config.Console || len(adapters) == 0 {
-		adapters = append(adapters, &console.Console{
+		c := &console.Console{
 			In: m.stdin, Out: m.stdout, Handler: core,
 			JSON: m.Config.JSON, UserID: m.Config.User, Locale: m.Config.Locale,
 			Interactive: isTerminal(m.stdin),
-		})
+		}
+		core.Attach(console.Platform, c)
+		adapters = append(adapters, c)
 	}
-	return runAll(ctx, adapters)
+	if err := http.listen(m.log); err != nil {
+		return err
+	}
+	m.httpAddrs = http.addrs()
+	close(m.listening)
+	return runAll(ctx, append(adapters, &http))
 }
+
+// Listening is closed once Run has bound its HTTP listeners; HTTPAddrs then tells where.
+func (m *Main) Listening() <-chan struct{} { return m.listening }
+
+// HTTPAddrs maps each configured listen address to the address actually bound (":0" becomes a
+// real port), once Listening is closed.
+func (m *Main) HTTPAddrs() map[string]string { return m.httpAddrs }
 
 // runAll runs the adapters side by side. The first one to fail stops the others. When the terminal
 // chat reaches the end of its input the platform adapters keep serving; when every adapter is done,
@@ -196,12 +231,19 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (backend, erro
 		if err != nil {
 			return nil, err
 		}
-		if err := st.Ping(ctx); err != nil {
+		switch err := st.Check(ctx); {
+		case errors.Is(err, redis.ErrConfig):
+			st.Close()
+			return nil, configError{err}
+		case err != nil:
 			log.Warn("redis is not answering yet; progress is unavailable until it does", "err", err)
 		}
 		return st, nil
 	}
 	st, err := bolt.Open(cfg.DataDir)
+	if errors.Is(err, bolt.ErrDamaged) {
+		return nil, configError{fmt.Errorf("BOT_DATA_DIR: %w", err)}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("BOT_DATA_DIR: %w", err)
 	}

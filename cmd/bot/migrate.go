@@ -46,7 +46,19 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		return 1
 	}
 	var copied, skipped, cards int
-	err = src.ForEachUser(ctx, func(user string, rec quiz.Record) error {
+	err = src.ForEachUser(ctx, func(user string, rec quiz.Record, settings map[string]string) error {
+		for k, v := range settings {
+			if cur, err := dst.UserSetting(ctx, user, k); err != nil {
+				return fmt.Errorf("%s: %w", user, err)
+			} else if cur == "" {
+				if err := dst.SetUserSetting(ctx, user, k, v); err != nil {
+					return fmt.Errorf("%s: %w", user, err)
+				}
+			}
+		}
+		if rec.Version == 0 {
+			return nil // settings only: nothing answered yet
+		}
 		switch err := dst.Import(ctx, user, rec); {
 		case errors.Is(err, redis.ErrExists):
 			skipped++

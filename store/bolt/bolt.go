@@ -7,12 +7,16 @@
 //	users/<user>/v            record version (8 bytes, big endian)
 //	users/<user>/p            encoded progress
 //	users/<user>/cards/<id>   packed card state
+//	users/<user>/set/<key>    the learner's settings (language)
 //	boards/<chat|week>/pts/<user>    points (8 bytes)
 //	boards/<chat|week>/names/<user>  display name
 //	boards/<chat|week>/seen/<answer> credited answers, so a retry never counts twice
 //	reports/<sequence>        JSON report
 //	chats/<chat>/<key>        chat settings
 //	polls/<poll id>           what a Telegram quiz poll asks, to grade its answers
+//	claims/<key>              claim holder: expiry (Unix ms, 8 bytes) then the owner
+//	claims-by-expiry/<expiry><key>   the same claims in expiry order, for pruning
+//	aside/<user>|<Unix ms>    an undecodable progress record set aside before /forget, 30 days
 //	meta/format               layout version
 package bolt
 
@@ -49,6 +53,10 @@ var (
 	bucketChats   = []byte("chats")
 	bucketMeta    = []byte("meta")
 	bucketPolls   = []byte("polls")
+	bucketClaims  = []byte("claims")
+	// bucketClaimExpiry indexes claims by expiry (8 bytes) then key, for pruning.
+	bucketClaimExpiry = []byte("claims-by-expiry")
+	bucketAside       = []byte("aside")
 
 	keyVersion  = []byte("v")
 	keyProgress = []byte("p")
@@ -56,22 +64,29 @@ var (
 	keyPoints   = []byte("pts")
 	keyNames    = []byte("names")
 	keySeen     = []byte("seen")
+	keySettings = []byte("set")
 )
 
 // Store is the embedded store.
 type Store struct {
 	db *bbolt.DB
+	// Now is the clock claims expire by; tests replace it. Defaults to time.Now.
+	Now func() time.Time
 }
 
 var (
 	_ quiz.Store        = (*Store)(nil)
 	_ quiz.Leaderboards = (*Store)(nil)
 	_ quiz.Reports      = (*Store)(nil)
-	_ quiz.ChatSettings = (*Store)(nil)
 )
 
 // ErrLocked means another process has the database open.
 var ErrLocked = errors.New("the data directory is in use by another Pybrarian process (one process per data directory; run several replicas on Redis instead)")
+
+// ErrDamaged means the database file failed its consistency check at open: the file was damaged (a
+// disk fault, a copy taken while the bot ran). Restore it from a backup, or move it away to start
+// afresh.
+var ErrDamaged = errors.New("the progress database is damaged")
 
 // Open opens (creating if needed) the store in dir. If another process holds the file it gives up
 // after a second with ErrLocked rather than hanging.
@@ -80,15 +95,18 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("bolt: creating data directory: %w", err)
 	}
 	path := filepath.Join(dir, FileName)
-	db, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: time.Second})
+	db, err := openFile(path)
 	if errors.Is(err, bolterrors.ErrTimeout) {
 		return nil, fmt.Errorf("bolt: %s: %w", path, ErrLocked)
+	}
+	if errors.Is(err, bolterrors.ErrInvalid) || errors.Is(err, bolterrors.ErrChecksum) || errors.Is(err, bolterrors.ErrVersionMismatch) {
+		return nil, fmt.Errorf("bolt: %s: %w (%v): restore the file from a backup, or move it away to start with empty progress", path, ErrDamaged, err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("bolt: opening %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bucketUsers, bucketBoards, bucketReports, bucketChats, bucketMeta, bucketPolls} {
+		for _, b := range [][]byte{bucketUsers, bucketBoards, bucketReports, bucketChats, bucketMeta, bucketPolls, bucketClaims, bucketClaimExpiry, bucketAside} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -106,7 +124,40 @@ func Open(dir string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("bolt: %s: %w", path, err)
 	}
-	return &Store{db: db}, nil
+	if err := check(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("bolt: %s: %w (%v): restore the file from a backup, or move it away to start with empty progress", path, ErrDamaged, err)
+	}
+	return &Store{db: db, Now: time.Now}, nil
+}
+
+// check runs bbolt's consistency check over the whole file, so damage is found at start with a
+// clear message rather than as a panic in the middle of a learner's answer.
+func check(db *bbolt.DB) (err error) {
+	defer func() {
+		if p := recover(); p != nil { // a badly damaged page can panic the checker itself
+			err = fmt.Errorf("%v", p)
+		}
+	}()
+	return db.View(func(tx *bbolt.Tx) error {
+		var errs []error
+		for e := range tx.Check() {
+			if len(errs) < 3 {
+				errs = append(errs, e)
+			}
+		}
+		return errors.Join(errs...)
+	})
+}
+
+// openFile opens the bbolt file, turning a panic of bbolt on a damaged file into an error.
+func openFile(path string) (db *bbolt.DB, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%w (%v)", ErrDamaged, p)
+		}
+	}()
+	return bbolt.Open(path, 0o600, &bbolt.Options{Timeout: time.Second})
 }
 
 // Close closes the database file.
@@ -333,9 +384,17 @@ func (s *Store) AddReport(ctx context.Context, r quiz.Report) error {
 		if err != nil {
 			return err
 		}
+		if seq > maxReports {
+			if err := rb.Delete(putU64(seq - maxReports)); err != nil {
+				return err
+			}
+		}
 		return rb.Put(putU64(seq), body)
 	})
 }
+
+// maxReports is how many card reports are kept, newest first, as the Redis store keeps them.
+const maxReports = 10_000
 
 // ListReports implements quiz.Reports.
 func (s *Store) ListReports(ctx context.Context, limit int) ([]quiz.Report, error) {
@@ -354,32 +413,10 @@ func (s *Store) ListReports(ctx context.Context, limit int) ([]quiz.Report, erro
 	return out, err
 }
 
-// ChatSetting implements quiz.ChatSettings.
-func (s *Store) ChatSetting(ctx context.Context, chat, key string) (string, error) {
-	var v string
-	err := s.db.View(func(tx *bbolt.Tx) error {
-		if cb := tx.Bucket(bucketChats).Bucket([]byte(chat)); cb != nil {
-			v = string(cb.Get([]byte(key)))
-		}
-		return nil
-	})
-	return v, err
-}
-
-// SetChatSetting implements quiz.ChatSettings.
-func (s *Store) SetChatSetting(ctx context.Context, chat, key, value string) error {
-	return s.db.Update(func(tx *bbolt.Tx) error {
-		cb, err := tx.Bucket(bucketChats).CreateBucketIfNotExists([]byte(chat))
-		if err != nil {
-			return err
-		}
-		return cb.Put([]byte(key), []byte(value))
-	})
-}
-
-// ForEachUser calls fn with every stored learner's full record, for `bot migrate`. It reads one
-// consistent snapshot; fn must not use the store.
-func (s *Store) ForEachUser(ctx context.Context, fn func(user string, rec quiz.Record) error) error {
+// ForEachUser calls fn with every stored learner's full record and settings, for `bot migrate`. A
+// learner with settings but no answers yet has a zero record. It reads one consistent snapshot; fn
+// must not use the store.
+func (s *Store) ForEachUser(ctx context.Context, fn func(user string, rec quiz.Record, settings map[string]string) error) error {
 	return s.db.View(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bucketUsers).ForEachBucket(func(k []byte) error {
 			if err := ctx.Err(); err != nil {
@@ -395,7 +432,16 @@ func (s *Store) ForEachUser(ctx context.Context, fn func(user string, rec quiz.R
 					return err
 				}
 			}
-			return fn(string(k), rec)
+			settings := map[string]string{}
+			if sb := ub.Bucket(keySettings); sb != nil {
+				if err := sb.ForEach(func(k, v []byte) error {
+					settings[string(k)] = string(v)
+					return nil
+				}); err != nil {
+					return err
+				}
+			}
+			return fn(string(k), rec, settings)
 		})
 	})
 }

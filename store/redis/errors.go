@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"syscall"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -39,8 +40,37 @@ func unavailable(err error) bool {
 		errors.Is(err, goredis.ErrPoolTimeout), errors.Is(err, goredis.ErrPoolExhausted),
 		errors.Is(err, goredis.ErrClosed),
 		goredis.IsClusterDownError(err), goredis.IsTryAgainError(err), goredis.IsLoadingError(err),
-		goredis.IsMasterDownError(err), goredis.IsReadOnlyError(err), goredis.IsMaxClientsError(err):
+		goredis.IsMasterDownError(err), goredis.IsReadOnlyError(err), goredis.IsMaxClientsError(err),
+		// Refusals of a Redis that works but cannot take writes now: out of memory under
+		// noeviction, no replicas for WAIT/min-replicas, a password changed under a running bot.
+		goredis.IsOOMError(err), goredis.IsNoReplicasError(err), goredis.IsAuthError(err):
 		return true
 	}
 	return false
+}
+
+// ErrConfig marks a refusal no retry will cure: the password is wrong, the database does not
+// exist, the user may not run our commands. At start it stops the bot (exit status 2); later it is
+// reported like an outage, since lookups keep working without progress.
+var ErrConfig = errors.New("redis: refused the configuration")
+
+// configError words a refusal that Check found, naming the setting to fix and never its value.
+func configError(setting string, err error) error {
+	msg := err.Error()
+	var why string
+	switch {
+	case strings.HasPrefix(msg, "WRONGPASS"):
+		why = "Redis rejected the password (WRONGPASS)"
+	case strings.HasPrefix(msg, "NOAUTH"):
+		why = "Redis requires a password and none was given (NOAUTH)"
+	case strings.Contains(msg, "AUTH") && strings.Contains(msg, "without any password configured"):
+		why = "a password was given but Redis has none set (ERR AUTH)"
+	case strings.Contains(msg, "DB index is out of range"):
+		why = "Redis has no such database number (ERR DB index is out of range)"
+	case goredis.IsPermissionError(err):
+		why = "the Redis user may not run the commands the bot needs (NOPERM)"
+	default:
+		return nil
+	}
+	return fmt.Errorf("%s: %s: %w", setting, why, ErrConfig)
 }

@@ -64,7 +64,7 @@ func TestImportFromBolt(t *testing.T) {
 		}
 	}
 	want := map[string]quiz.Record{}
-	err = src.ForEachUser(ctx, func(user string, rec quiz.Record) error {
+	err = src.ForEachUser(ctx, func(user string, rec quiz.Record, _ map[string]string) error {
 		want[user] = rec
 		return s.Import(ctx, user, rec)
 	})

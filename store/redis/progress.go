@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	goredis "github.com/redis/go-redis/v9"
 
@@ -67,7 +68,7 @@ func record(vals []any) (quiz.Record, error) {
 // LostCredits for when even its retries fail: the answer is then recorded without its points).
 func (s *Store) Commit(ctx context.Context, user string, w quiz.Write) (uint64, error) {
 	keys := []string{s.keys.rec(user), s.keys.cards(user)}
-	args := cardArgs(w.Expect, w.Progress, w.Cards, 5)
+	args := append([]any{s.deadline(ctx, time.Now())}, cardArgs(w.Expect, w.Progress, w.Cards, 5)...)
 	inline := w.Credit != nil && !s.cluster
 	if inline {
 		pts, names, seen := s.keys.board(w.Credit.Board)
@@ -78,8 +79,11 @@ func (s *Store) Commit(ctx context.Context, user string, w quiz.Write) (uint64, 
 	if err != nil {
 		return 0, fail("commit", err)
 	}
-	if v == 0 {
+	switch v {
+	case 0:
 		return 0, quiz.ErrConflict
+	case -1:
+		return 0, fmt.Errorf("redis: commit reached Redis after its deadline and was not applied: %w", quiz.ErrUnavailable)
 	}
 	if uint64(v) != w.Expect+1 {
 		return 0, fmt.Errorf("redis: commit: version %d after expecting %d", v, w.Expect)
@@ -88,6 +92,20 @@ func (s *Store) Commit(ctx context.Context, user string, w quiz.Write) (uint64, 
 		s.creditAlone(ctx, w.Credit)
 	}
 	return uint64(v), nil
+}
+
+// clockSkew is how far the bot's and Redis's clocks may disagree before a commit's deadline could
+// refuse a commit the client still waits for.
+const clockSkew = time.Second
+
+// deadline is the latest time (Unix ms) a commit sent now may still be applied: when the client
+// has stopped waiting for it, plus clockSkew.
+func (s *Store) deadline(ctx context.Context, now time.Time) int64 {
+	d := now.Add(s.timeout)
+	if cd, ok := ctx.Deadline(); ok && cd.Before(d) {
+		d = cd
+	}
+	return d.Add(clockSkew).UnixMilli()
 }
 
 // cardArgs builds the ARGV shared by the commit and import scripts: a number (version), progress,
@@ -105,7 +123,7 @@ func cardArgs(n uint64, progress []byte, cards map[string][]byte, extra int) []a
 // in one pipeline (one round trip on a single Redis; one per node on a Cluster).
 func (s *Store) Forget(ctx context.Context, user string, boards []quiz.Board) error {
 	_, err := s.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
-		p.Del(ctx, s.keys.rec(user), s.keys.cards(user))
+		p.Del(ctx, s.keys.rec(user), s.keys.cards(user), s.keys.userSettings(user))
 		for _, b := range boards {
 			pts, names, _ := s.keys.board(b)
 			p.ZRem(ctx, pts, user)
@@ -160,4 +178,27 @@ func (s *Store) MemoryUsage(ctx context.Context, user string) (int64, error) {
 		total += n
 	}
 	return total, nil
+}
+
+// asideTTL is how long a record set aside is kept for the operator.
+const asideTTL = 30 * 24 * time.Hour
+
+func (k keys) aside(user, kind string) string { return k.user(user, "aside:"+kind) }
+
+// SetAside copies the learner's record and card states to keys of their own (sharing the
+// learner's hash tag) for 30 days, for the operator to study why the record could not be decoded:
+// pyb:{telegram:42}:aside:rec and pyb:{telegram:42}:aside:cards.
+func (s *Store) SetAside(ctx context.Context, user string) error {
+	_, err := s.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
+		for _, kind := range []string{"rec", "cards"} {
+			src, dst := s.keys.user(user, kind), s.keys.aside(user, kind)
+			p.Copy(ctx, src, dst, 0, true)
+			p.Expire(ctx, dst, asideTTL)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, goredis.Nil) {
+		return fail("set aside", err)
+	}
+	return nil
 }

@@ -138,6 +138,11 @@ func parseURL(raw string) (*goredis.Options, error) {
 	if u.Scheme != "redis" && u.Scheme != "rediss" {
 		return nil, fmt.Errorf("redis: REDIS_URL must start with redis:// or rediss:// (TLS), not %q", u.Scheme+"://")
 	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("redis: REDIS_URL: port %s is out of range (1-65535)", p)
+		}
+	}
 	opt, err := goredis.ParseURL(raw)
 	if err != nil {
 		return nil, fmt.Errorf("redis: REDIS_URL: %v", strings.TrimPrefix(err.Error(), "redis: "))
@@ -150,6 +155,11 @@ type Store struct {
 	client  goredis.UniversalClient
 	keys    keys
 	cluster bool
+	// setting names the environment variable that configured the connection, for error messages.
+	setting string
+	// timeout is how long one command may take from the client's side, retries included: a
+	// commit that reaches Redis later than that is refused (see Commit).
+	timeout time.Duration
 	// creditBudget bounds the separate credit on a Cluster, retries included.
 	creditBudget time.Duration
 	// lostCredits counts leaderboard credits dropped on a Cluster after the learner's own write
@@ -161,7 +171,6 @@ var (
 	_ quiz.Store        = (*Store)(nil)
 	_ quiz.Leaderboards = (*Store)(nil)
 	_ quiz.Reports      = (*Store)(nil)
-	_ quiz.ChatSettings = (*Store)(nil)
 )
 
 // Open connects to the Redis or Cluster c names. It fails only on a bad Config: when Redis is down
@@ -182,10 +191,14 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 	// retry of a write that did land finds the version moved and returns ErrConflict.
 	const maxRetries, dialAttempts = 1, 1
 	noMaint := &maintnotifications.Config{Mode: maintnotifications.ModeDisabled}
-	s := &Store{keys: keys{prefix: c.Prefix}, cluster: len(c.ClusterAddrs) > 0}
+	s := &Store{keys: keys{prefix: c.Prefix}, cluster: len(c.ClusterAddrs) > 0, setting: "REDIS_URL"}
+	if s.cluster && c.URL == "" {
+		s.setting = "REDIS_CLUSTER_ADDRS"
+	}
 	if s.cluster {
 		dial, read, write := orDefault(c.DialTimeout, 0), orDefault(c.ReadTimeout, 0), orDefault(c.WriteTimeout, 0)
 		s.creditBudget = dial + read + write
+		s.timeout = (maxRetries + 1) * (dial + read + write)
 		opts := &goredis.ClusterOptions{
 			Addrs:                    c.ClusterAddrs,
 			DialTimeout:              dial,
@@ -212,6 +225,7 @@ func Open(ctx context.Context, c Config) (*Store, error) {
 		opt.MaxRetries = maxRetries
 		opt.DialerRetries = dialAttempts
 		opt.MaintNotificationsConfig = noMaint
+		s.timeout = (maxRetries + 1) * (opt.DialTimeout + opt.ReadTimeout + opt.WriteTimeout)
 		s.client = goredis.NewClient(opt)
 	}
 	s.Ping(ctx)
@@ -242,6 +256,25 @@ func (s *Store) Ping(ctx context.Context) error {
 		return fail("ping", err)
 	}
 	return nil
+}
+
+// Check is Ping for start-up: a refusal no retry will cure (a wrong password, a database number
+// Redis does not have, missing permissions) returns an error wrapping ErrConfig that names the
+// setting to fix; an outage returns an error wrapping quiz.ErrUnavailable, and the bot may start
+// anyway.
+func (s *Store) Check(ctx context.Context) error {
+	err := s.client.Ping(ctx).Err()
+	if err == nil {
+		// Ping needs no permission on our keys; a script run does.
+		err = s.client.Eval(ctx, "return 1", []string{s.keys.claim("check")}).Err()
+	}
+	if err == nil {
+		return nil
+	}
+	if cerr := configError(s.setting, err); cerr != nil {
+		return cerr
+	}
+	return fail("check", err)
 }
 
 // Close closes every connection. The Store must not be used afterwards.

@@ -39,17 +39,27 @@ end
 // commitScript is quiz.Store.Commit.
 //
 //	KEYS: rec, cards [, points, names, seen]   (the last three only on a single Redis)
-//	ARGV: expect, progress, n, id1, state1, ... idn, staten [, answer, user, name, points, ttl]
+//	ARGV: deadline, expect, progress, n, id1, state1, ... idn, staten [, answer, user, name, points, ttl]
 //
-// It returns the new version, or 0 when the stored version (0 for no record) is not expect, in
-// which case it has written nothing.
+// It returns the new version, 0 when the stored version (0 for no record) is not expect, or -1
+// when the script runs after deadline (Unix ms on the Redis server's clock; 0 for none): a commit
+// the client has given up on must not land later, when Redis resumes after a pause, because the
+// learner was told it failed. In the last two cases it has written nothing.
 var commitScript = goredis.NewScript(luaSetCards + luaCredit + `
-if (redis.call('HGET', KEYS[1], 'v') or '0') ~= ARGV[1] then
+local deadline = tonumber(ARGV[1])
+if deadline > 0 then
+  if redis.replicate_commands then redis.replicate_commands() end
+  local t = redis.call('TIME')
+  if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > deadline then
+    return -1
+  end
+end
+if (redis.call('HGET', KEYS[1], 'v') or '0') ~= ARGV[2] then
   return 0
 end
-redis.call('HSET', KEYS[1], 'p', ARGV[2])
+redis.call('HSET', KEYS[1], 'p', ARGV[3])
 local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
-local i = setCards(KEYS[2], 4, tonumber(ARGV[3]))
+local i = setCards(KEYS[2], 5, tonumber(ARGV[4]))
 if #KEYS == 5 then
   credit(KEYS[3], KEYS[4], KEYS[5], i)
 end

@@ -1,5 +1,6 @@
 // Package storetest is the conformance suite every progress backend must pass: the embedded bbolt
-// store and the Redis store run the same tests, so the bot behaves the same on either.
+// store, the Redis store and the in-memory Memory run the same tests, so the bot behaves the same
+// on any of them.
 package storetest
 
 import (
@@ -15,17 +16,36 @@ import (
 	"github.com/pybrarian/pybrarian/quiz"
 )
 
-// Backend is everything a complete store provides.
+// Backend is everything a complete store provides: quiz progress, leaderboards and reports, chat
+// and user settings, claims, and what Telegram quiz polls ask. The method sets are spelled out
+// here rather than borrowed from their consumers, so this package depends on no consumer.
 type Backend interface {
 	quiz.Store
 	quiz.Leaderboards
 	quiz.Reports
-	quiz.ChatSettings
+	ChatSetting(ctx context.Context, chat, key string) (string, error)
+	SetChatSetting(ctx context.Context, chat, key, value string) error
+	UserSetting(ctx context.Context, user, key string) (string, error)
+	SetUserSetting(ctx context.Context, user, key, value string) error
+	Claim(ctx context.Context, key, owner string, ttl time.Duration) (bool, error)
+	Release(ctx context.Context, key, owner string) error
+	PutPoll(ctx context.Context, id string, ref []byte) error
+	Poll(ctx context.Context, id string) ([]byte, error)
 }
 
-// Factory opens a fresh, empty backend for one subtest. restart closes it and opens it again on the
-// same data, as a process restart would; the suite checks that nothing acknowledged is lost.
-type Factory func(t *testing.T) (b Backend, restart func() Backend)
+// Harness is one fresh backend for one subtest.
+type Harness struct {
+	Backend
+	// Restart closes the backend and opens it again on the same data, as a process restart
+	// would; the suite checks that nothing acknowledged is lost.
+	Restart func() Backend
+	// Advance moves the backend's clock forward by d, so claims can be seen to expire without
+	// waiting.
+	Advance func(d time.Duration)
+}
+
+// Factory opens a fresh, empty backend for one subtest.
+type Factory func(t *testing.T) Harness
 
 // Run runs the whole suite, each subtest on a fresh backend.
 func Run(t *testing.T, open Factory) {
@@ -42,8 +62,15 @@ func Run(t *testing.T, open Factory) {
 		{"RejectedCommitEarnsNothing", testRejectedCredit},
 		{"LeaderboardOrder", testLeaderboard},
 		{"Forget", testForget},
+		{"SetAside", testSetAside},
 		{"Reports", testReports},
+		{"ReportsKeepTheNewest", testReportsTrimmed},
 		{"ChatSettings", testChatSettings},
+		{"UserSettings", testUserSettings},
+		{"Claims", testClaims},
+		{"ClaimsExpire", testClaimsExpire},
+		{"ConcurrentClaims", testConcurrentClaims},
+		{"Polls", testPolls},
 		{"RestartLosesNothing", testRestart},
 		{"ManyCards", testManyCards},
 	}
@@ -76,7 +103,7 @@ func mustLoad(t *testing.T, s quiz.Store, user string, cards bool) quiz.Record {
 }
 
 func testNewUser(t *testing.T, open Factory) {
-	s, _ := open(t)
+	s := open(t)
 	rec := mustLoad(t, s, "test:new", true)
 	if rec.Version != 0 || rec.Progress != nil || len(rec.Cards) != 0 {
 		t.Errorf("Load of a new user = %+v, want a zero record", rec)
@@ -84,7 +111,7 @@ func testNewUser(t *testing.T, open Factory) {
 }
 
 func testCommitAndLoad(t *testing.T, open Factory) {
-	s, _ := open(t)
+	s := open(t)
 	u := "test:1"
 	v := mustCommit(t, s, u, quiz.Write{Progress: []byte("p1"), Cards: map[string][]byte{"aaaaaa": {1, 2, 3}, "bbbbbb": {0, 0xff}}})
 	v = mustCommit(t, s, u, quiz.Write{Expect: v, Progress: []byte("p2"), Cards: map[string][]byte{"aaaaaa": {9}}})
@@ -101,7 +128,7 @@ func testCommitAndLoad(t *testing.T, open Factory) {
 }
 
 func testConflict(t *testing.T, open Factory) {
-	s, _ := open(t)
+	s := open(t)
 	u := "test:c"
 	v := mustCommit(t, s, u, quiz.Write{Progress: []byte("first")})
 	for _, expect := range []uint64{0, v + 1, v + 7} {
@@ -119,7 +146,7 @@ func testConflict(t *testing.T, open Factory) {
 // testConcurrent runs many read-modify-write loops on one record; each increments a counter and
 // retries on conflict, as the engine does. The final count must be exact.
 func testConcurrent(t *testing.T, open Factory) {
-	s, _ := open(t)
+	s := open(t)
 	u := "test:race"
 	const workers, each = 8, 25
 	var wg sync.WaitGroup
@@ -161,7 +188,7 @@ func testConcurrent(t *testing.T, open Factory) {
 }
 
 func testIsolation(t *testing.T, open Factory) {
-	s, _ := open(t)
+	s := open(t)
 	mustCommit(t, s, "test:a", quiz.Write{Progress: []byte("a"), Cards: map[string][]byte{"c1": {1}}})
 	mustCommit(t, s, "test:b", quiz.Write{Progress: []byte("b"), Cards: map[string][]byte{"c2": {2}}})
 	a := mustLoad(t, s, "test:a", true)
@@ -177,7 +204,7 @@ func credit(b quiz.Board, answer, user string, pts int) *quiz.Credit {
 }
 
 func testCreditOnce(t *testing.T, open Factory) {
-	s, _ := open(t)
+	s := open(t)
 	b := board("test:g1")
 	v := mustCommit(t, s, "test:u", quiz.Write{Progress: []byte("1"), Credit: credit(b, "ans-1", "test:u", 5)})
 	// A retry of the same answer (after a lost reply, say) arrives with a new version.
@@ -193,7 +220,7 @@ func testCreditOnce(t *testing.T, open Factory) {
 }
 
 func testRejectedCredit(t *testing.T, open Factory) {
-	s, _ := open(t)
+	s := open(t)
 	b := board("test:g2")
 	mustCommit(t, s, "test:u", quiz.Write{Progress: []byte("1")})
 	_, err := s.Commit(ctx, "test:u", quiz.Write{Expect: 0, Progress: []byte("x"), Credit: credit(b, "ans-9", "test:u", 5)})
@@ -206,7 +233,7 @@ func testRejectedCredit(t *testing.T, open Factory) {
 }
 
 func testLeaderboard(t *testing.T, open Factory) {
-	s, _ := open(t)
+	s := open(t)
 	b := board("test:g3")
 	pts := map[string]int{"test:a": 7, "test:b": 12, "test:c": 3, "test:d": 9}
 	for u, p := range pts {
@@ -233,7 +260,7 @@ func testLeaderboard(t *testing.T, open Factory) {
 }
 
 func testForget(t *testing.T, open Factory) {
-	s, _ := open(t)
+	s := open(t)
 	b := board("test:g4")
 	mustCommit(t, s, "test:gone", quiz.Write{Progress: []byte("p"), Cards: map[string][]byte{"c": {1}}, Credit: credit(b, "a1", "test:gone", 4)})
 	mustCommit(t, s, "test:stays", quiz.Write{Progress: []byte("q"), Cards: map[string][]byte{"c": {2}}, Credit: credit(b, "a2", "test:stays", 2)})
@@ -255,7 +282,7 @@ func testForget(t *testing.T, open Factory) {
 }
 
 func testReports(t *testing.T, open Factory) {
-	s, _ := open(t)
+	s := open(t)
 	t0 := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	for i := 0; i < 5; i++ {
 		r := quiz.Report{Card: fmt.Sprintf("card%d", i), Entry: "flask", Lang: "en", Text: fmt.Sprint("text ", i), Platform: "console", Time: t0.Add(time.Duration(i) * time.Minute)}
@@ -272,8 +299,28 @@ func testReports(t *testing.T, open Factory) {
 	}
 }
 
+// testReportsTrimmed adds more reports than are kept: the newest 10,000 remain.
+func testReportsTrimmed(t *testing.T, open Factory) {
+	if testing.Short() {
+		t.Skip("adds 10,005 reports")
+	}
+	s := open(t)
+	for i := 0; i < 10_005; i++ {
+		if err := s.AddReport(ctx, quiz.Report{Card: fmt.Sprint(i), Time: time.Unix(int64(i), 0).UTC()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.ListReports(ctx, 20_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 10_000 || got[0].Card != "10004" || got[len(got)-1].Card != "5" {
+		t.Errorf("after 10,005 reports: %d kept, newest %v, oldest %v; want 10,000 from 10004 down to 5", len(got), got[0].Card, got[len(got)-1].Card)
+	}
+}
+
 func testChatSettings(t *testing.T, open Factory) {
-	s, _ := open(t)
+	s := open(t)
 	if v, err := s.ChatSetting(ctx, "test:chat", "quizmode"); err != nil || v != "" {
 		t.Errorf("unset setting = %q, %v; want \"\"", v, err)
 	}
@@ -286,10 +333,166 @@ func testChatSettings(t *testing.T, open Factory) {
 	if v, _ := s.ChatSetting(ctx, "test:other", "quizmode"); v != "" {
 		t.Errorf("another chat's setting = %q, want \"\"", v)
 	}
+	if err := s.SetChatSetting(ctx, "test:chat", "quizmode", ""); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.ChatSetting(ctx, "test:chat", "quizmode"); v != "" {
+		t.Errorf("setting cleared with \"\" = %q", v)
+	}
+}
+
+func testUserSettings(t *testing.T, open Factory) {
+	s := open(t)
+	if v, err := s.UserSetting(ctx, "test:u", "lang"); err != nil || v != "" {
+		t.Errorf("unset user setting = %q, %v; want \"\"", v, err)
+	}
+	for _, st := range []struct{ user, value string }{{"test:u", "zh"}, {"test:v", "en"}} {
+		if err := s.SetUserSetting(ctx, st.user, "lang", st.value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v, _ := s.UserSetting(ctx, "test:u", "lang"); v != "zh" {
+		t.Errorf("user setting = %q, want zh", v)
+	}
+	// Settings are not progress: a learner with settings only is still a new learner.
+	if rec := mustLoad(t, s, "test:u", true); rec.Version != 0 || rec.Progress != nil {
+		t.Errorf("settings changed the record: %+v", rec)
+	}
+	mustCommit(t, s, "test:u", quiz.Write{Progress: []byte("p")})
+	if err := s.Forget(ctx, "test:u", nil); err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.UserSetting(ctx, "test:u", "lang"); v != "" {
+		t.Errorf("after Forget the learner's setting is %q, want none", v)
+	}
+	if v, _ := s.UserSetting(ctx, "test:v", "lang"); v != "en" {
+		t.Errorf("Forget touched another learner's setting: %q", v)
+	}
+	if v, _ := s.ChatSetting(ctx, "test:u", "lang"); v != "" {
+		t.Errorf("a user setting leaked into chat settings: %q", v)
+	}
+}
+
+func testClaims(t *testing.T, open Factory) {
+	s := open(t)
+	claim := func(key, owner string, want bool) {
+		t.Helper()
+		ok, err := s.Claim(ctx, key, owner, time.Minute)
+		if err != nil || ok != want {
+			t.Fatalf("Claim(%s, %s) = %v, %v; want %v", key, owner, ok, err, want)
+		}
+	}
+	claim("tip:chat:2026-12-06", "a", true)
+	claim("tip:chat:2026-12-06", "b", false)
+	claim("tip:chat:2026-12-06", "a", true) // the holder renews
+	claim("tip:chat:2026-12-07", "b", true) // another key is independent
+	if err := s.Release(ctx, "tip:chat:2026-12-06", "b"); err != nil {
+		t.Fatal(err)
+	}
+	claim("tip:chat:2026-12-06", "b", false) // b could not release a's claim
+	if err := s.Release(ctx, "tip:chat:2026-12-06", "a"); err != nil {
+		t.Fatal(err)
+	}
+	claim("tip:chat:2026-12-06", "b", true)
+	if err := s.Release(ctx, "never-claimed", "a"); err != nil {
+		t.Errorf("Release of a free key = %v, want nil", err)
+	}
+}
+
+func testClaimsExpire(t *testing.T, open Factory) {
+	h := open(t)
+	if ok, _ := h.Claim(ctx, "lease", "a", time.Minute); !ok {
+		t.Fatal("first claim refused")
+	}
+	if ok, _ := h.Claim(ctx, "long", "a", time.Hour); !ok {
+		t.Fatal("first claim refused")
+	}
+	h.Advance(59 * time.Second)
+	if ok, _ := h.Claim(ctx, "lease", "b", time.Minute); ok {
+		t.Errorf("claim taken before it expired")
+	}
+	h.Advance(2 * time.Second)
+	if ok, _ := h.Claim(ctx, "lease", "b", time.Minute); !ok {
+		t.Errorf("expired claim could not be taken")
+	}
+	if err := h.Release(ctx, "lease", "a"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := h.Claim(ctx, "lease", "c", time.Minute); ok {
+		t.Errorf("the expired owner's release freed the new owner's claim")
+	}
+	if ok, _ := h.Claim(ctx, "long", "b", time.Hour); ok {
+		t.Errorf("a claim with a longer ttl expired with the short one")
+	}
+}
+
+// testConcurrentClaims races many owners for each of several keys: exactly one wins each key.
+func testConcurrentClaims(t *testing.T, open Factory) {
+	s := open(t)
+	const owners, keys = 8, 20
+	var mu sync.Mutex
+	won := map[string][]string{}
+	var wg sync.WaitGroup
+	for o := 0; o < owners; o++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := 0; k < keys; k++ {
+				key := fmt.Sprintf("race:%d", k)
+				ok, err := s.Claim(ctx, key, fmt.Sprintf("owner-%d", o), time.Minute)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if ok {
+					mu.Lock()
+					won[key] = append(won[key], fmt.Sprint(o))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for k := 0; k < keys; k++ {
+		if w := won[fmt.Sprintf("race:%d", k)]; len(w) != 1 {
+			t.Errorf("key race:%d won by %v, want exactly one owner", k, w)
+		}
+	}
+}
+
+func testPolls(t *testing.T, open Factory) {
+	s := open(t)
+	if ref, err := s.Poll(ctx, "unknown"); ref != nil || err != nil {
+		t.Errorf("Poll(unknown) = %q, %v; want nil, nil", ref, err)
+	}
+	if err := s.PutPoll(ctx, "p1", []byte(`{"chat":"1"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if ref, _ := s.Poll(ctx, "p1"); string(ref) != `{"chat":"1"}` {
+		t.Errorf("Poll(p1) = %q", ref)
+	}
+}
+
+func testSetAside(t *testing.T, open Factory) {
+	s := open(t)
+	mustCommit(t, s, "test:bad", quiz.Write{Progress: []byte("{not json"), Cards: map[string][]byte{"c": {1}}})
+	if err := s.SetAside(ctx, "test:bad"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Forget(ctx, "test:bad", nil); err != nil {
+		t.Fatal(err)
+	}
+	if rec := mustLoad(t, s, "test:bad", true); rec.Version != 0 || rec.Progress != nil {
+		t.Errorf("after SetAside and Forget the learner still has %+v", rec)
+	}
+	if err := s.SetAside(ctx, "test:nobody"); err != nil {
+		t.Errorf("SetAside of a learner without a record = %v, want nil", err)
+	}
 }
 
 func testRestart(t *testing.T, open Factory) {
-	s, restart := open(t)
+	h := open(t)
+	var s Backend = h
 	b := board("test:g5")
 	v := mustCommit(t, s, "test:r", quiz.Write{Progress: []byte("kept"), Cards: map[string][]byte{"c1": {7, 7}}, Credit: credit(b, "a", "test:r", 6)})
 	if err := s.AddReport(ctx, quiz.Report{Card: "c1", Text: "unclear", Time: time.Unix(1, 0).UTC()}); err != nil {
@@ -298,7 +501,16 @@ func testRestart(t *testing.T, open Factory) {
 	if err := s.SetChatSetting(ctx, "test:chat", "quizmode", "poll"); err != nil {
 		t.Fatal(err)
 	}
-	s = restart()
+	if err := s.SetUserSetting(ctx, "test:r", "lang", "zh"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.Claim(ctx, "job", "replica-1", time.Hour); !ok || err != nil {
+		t.Fatalf("Claim = %v, %v", ok, err)
+	}
+	if err := s.PutPoll(ctx, "poll-1", []byte("ref")); err != nil {
+		t.Fatal(err)
+	}
+	s = h.Restart()
 	rec := mustLoad(t, s, "test:r", true)
 	if rec.Version != v || string(rec.Progress) != "kept" || !bytes.Equal(rec.Cards["c1"], []byte{7, 7}) {
 		t.Errorf("after restart: %+v", rec)
@@ -312,10 +524,19 @@ func testRestart(t *testing.T, open Factory) {
 	if v, _ := s.ChatSetting(ctx, "test:chat", "quizmode"); v != "poll" {
 		t.Errorf("chat setting after restart: %q", v)
 	}
+	if v, _ := s.UserSetting(ctx, "test:r", "lang"); v != "zh" {
+		t.Errorf("user setting after restart: %q", v)
+	}
+	if ok, _ := s.Claim(ctx, "job", "replica-2", time.Hour); ok {
+		t.Errorf("a claim did not survive the restart")
+	}
+	if ref, _ := s.Poll(ctx, "poll-1"); string(ref) != "ref" {
+		t.Errorf("poll after restart: %q", ref)
+	}
 }
 
 func testManyCards(t *testing.T, open Factory) {
-	s, _ := open(t)
+	s := open(t)
 	cards := map[string][]byte{}
 	for i := 0; i < 300; i++ {
 		cards[fmt.Sprintf("c%05d", i)] = bytes.Repeat([]byte{byte(i)}, 18)

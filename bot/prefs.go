@@ -1,0 +1,83 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"github.com/pybrarian/pybrarian/content"
+)
+
+// Quiz modes of a chat (/quizmode).
+const (
+	quizModePoll    = "poll"
+	quizModeButtons = "buttons"
+)
+
+func (b *Bot) settingsCommands() []Command {
+	return []Command{
+		{Name: "lang", Args: []Arg{{Name: "language", Label: content.Text{EN: "LANGUAGE", ZH: "语言"}, Required: true,
+			Choices: []string{"en", "zh", "auto"}, Help: content.Text{EN: "en, zh, or auto to follow your app", ZH: "en、zh，或 auto 跟随应用"}}},
+			Help: catalog[msgHelpLang], Handler: b.cmdLang},
+		{Name: "quizmode", Args: []Arg{{Name: "mode", Label: content.Text{EN: "MODE", ZH: "方式"},
+			Choices: []string{quizModePoll, quizModeButtons}, Help: content.Text{EN: "poll or buttons", ZH: "poll 或 buttons"}}},
+			Help: catalog[msgHelpQuizMode], Native: true, Handler: b.cmdQuizMode},
+	}
+}
+
+func (b *Bot) cmdLang(ctx context.Context, req *Request) ([]Reply, error) {
+	var lang content.Lang
+	switch strings.ToLower(req.Args) {
+	case "en", "english", "英文", "英语":
+		lang = content.English
+	case "zh", "cn", "chinese", "中文", "汉语":
+		lang = content.Chinese
+	case "auto", "自动":
+		lang = ""
+	default:
+		return nil, invalid(msgLangUsage)
+	}
+	if err := b.settings.setUser(ctx, req.UserKey(), settingLang, string(lang)); err != nil {
+		return nil, unavailable(err)
+	}
+	shown := lang
+	if shown == "" {
+		shown = content.ParseLocale(req.Locale)
+	}
+	return []Reply{{Text: Text(T(shown, msgLangSet))}}, nil
+}
+
+// cmdQuizMode shows or sets how quiz questions appear in a chat where the platform has a quiz
+// form of its own. Groups always use buttons: a native quiz there could not tell whose round an
+// answer belongs to.
+func (b *Bot) cmdQuizMode(ctx context.Context, req *Request) ([]Reply, error) {
+	if !b.nativeQuizzes(req.Platform) {
+		return nil, invalid(msgQuizModeUnsupported)
+	}
+	arg := strings.ToLower(strings.TrimSpace(req.Args))
+	if req.Chat == Group {
+		switch arg {
+		case "", quizModePoll:
+			return []Reply{{Text: Text(T(req.Lang, msgQuizModeGroup))}}, nil
+		case quizModeButtons:
+			return []Reply{{Text: Text(T(req.Lang, msgQuizModeSetButtons))}}, nil
+		}
+		return nil, invalid(msgQuizModeUsage)
+	}
+	switch arg {
+	case "":
+		if b.settings.chat(ctx, req.ChatKey(), settingQuizMode) == quizModePoll {
+			return []Reply{{Text: Text(T(req.Lang, msgQuizModePoll))}}, nil
+		}
+		return []Reply{{Text: Text(T(req.Lang, msgQuizModeButtons))}}, nil
+	case quizModePoll, quizModeButtons:
+		value, msg := quizModePoll, msgQuizModeSetPoll
+		if arg == quizModeButtons {
+			value, msg = "", msgQuizModeSetButtons
+		}
+		if err := b.settings.setChat(ctx, req.ChatKey(), settingQuizMode, value); err != nil {
+			return nil, unavailable(err)
+		}
+		return []Reply{{Text: Text(T(req.Lang, msg))}}, nil
+	}
+	return nil, invalid(msgQuizModeUsage)
+}

@@ -1,0 +1,323 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/pybrarian/pybrarian/quiz"
+)
+
+// Memory is a complete Backend in memory, for tests of the packages that use a store: it passes
+// the conformance suite, so what works on it works on the real stores. Its claims expire by Now.
+type Memory struct {
+	// Now is the clock claims expire by; tests replace it. Defaults to time.Now.
+	Now func() time.Time
+	// Fail, when set, is returned by every method, as a store that is down would.
+	Fail error
+
+	mu      sync.Mutex
+	users   map[string]*memUser
+	boards  map[quiz.Board]*memBoard
+	reports []quiz.Report
+	chats   map[string]map[string]string
+	claims  map[string]memClaim
+	polls   map[string][]byte
+	aside   map[string][][]byte
+	commits int
+}
+
+type memUser struct {
+	version  uint64
+	progress []byte
+	cards    map[string][]byte
+	settings map[string]string
+}
+
+type memBoard struct {
+	points map[string]int
+	names  map[string]string
+	seen   map[string]bool
+}
+
+type memClaim struct {
+	owner   string
+	expires time.Time
+}
+
+// NewMemory returns an empty Memory.
+func NewMemory() *Memory {
+	return &Memory{
+		Now: time.Now, users: map[string]*memUser{}, boards: map[quiz.Board]*memBoard{},
+		chats: map[string]map[string]string{}, claims: map[string]memClaim{}, polls: map[string][]byte{},
+		aside: map[string][][]byte{},
+	}
+}
+
+var _ Backend = (*Memory)(nil)
+
+// Commits counts successful commits, for tests that check how many writes an action costs.
+func (m *Memory) Commits() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.commits
+}
+
+func (m *Memory) user(id string) *memUser {
+	u := m.users[id]
+	if u == nil {
+		u = &memUser{cards: map[string][]byte{}, settings: map[string]string{}}
+		m.users[id] = u
+	}
+	return u
+}
+
+// Load implements quiz.Store.
+func (m *Memory) Load(ctx context.Context, user string, withCards bool) (quiz.Record, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return quiz.Record{}, m.Fail
+	}
+	var rec quiz.Record
+	u := m.users[user]
+	if u != nil {
+		rec.Version, rec.Progress = u.version, slices.Clone(u.progress)
+	}
+	if withCards {
+		rec.Cards = map[string][]byte{}
+		if u != nil {
+			for id, st := range u.cards {
+				rec.Cards[id] = slices.Clone(st)
+			}
+		}
+	}
+	return rec, nil
+}
+
+// Commit implements quiz.Store.
+func (m *Memory) Commit(ctx context.Context, user string, w quiz.Write) (uint64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return 0, m.Fail
+	}
+	u := m.user(user)
+	if u.version != w.Expect {
+		return 0, quiz.ErrConflict
+	}
+	u.version++
+	u.progress = slices.Clone(w.Progress)
+	for id, st := range w.Cards {
+		u.cards[id] = slices.Clone(st)
+	}
+	if c := w.Credit; c != nil {
+		b := m.boards[c.Board]
+		if b == nil {
+			b = &memBoard{points: map[string]int{}, names: map[string]string{}, seen: map[string]bool{}}
+			m.boards[c.Board] = b
+		}
+		if !b.seen[c.Answer] {
+			b.seen[c.Answer] = true
+			b.points[c.User] += c.Points
+			b.names[c.User] = c.Name
+		}
+	}
+	m.commits++
+	return u.version, nil
+}
+
+// Forget implements quiz.Store.
+func (m *Memory) Forget(ctx context.Context, user string, boards []quiz.Board) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return m.Fail
+	}
+	delete(m.users, user)
+	for _, b := range boards {
+		if mb := m.boards[b]; mb != nil {
+			delete(mb.points, user)
+			delete(mb.names, user)
+		}
+	}
+	return nil
+}
+
+// SetAside implements quiz.Store.
+func (m *Memory) SetAside(ctx context.Context, user string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return m.Fail
+	}
+	if u := m.users[user]; u != nil {
+		m.aside[user] = append(m.aside[user], slices.Clone(u.progress))
+	}
+	return nil
+}
+
+// Aside returns the records set aside for user.
+func (m *Memory) Aside(user string) [][]byte {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.aside[user])
+}
+
+// Top implements quiz.Leaderboards.
+func (m *Memory) Top(ctx context.Context, b quiz.Board, n int, user string) ([]quiz.Standing, quiz.Standing, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return nil, quiz.Standing{}, false, m.Fail
+	}
+	var all []quiz.Standing
+	if mb := m.boards[b]; mb != nil {
+		for u, p := range mb.points {
+			all = append(all, quiz.Standing{User: u, Name: mb.names[u], Points: p})
+		}
+	}
+	top, me, ok := quiz.Rank(all, n, user)
+	return top, me, ok, nil
+}
+
+// AddReport implements quiz.Reports, keeping the newest 10,000 as the real stores do.
+func (m *Memory) AddReport(ctx context.Context, r quiz.Report) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return m.Fail
+	}
+	m.reports = append(m.reports, r)
+	if len(m.reports) > 10_000 {
+		m.reports = slices.Clone(m.reports[len(m.reports)-10_000:])
+	}
+	return nil
+}
+
+// ListReports implements quiz.Reports.
+func (m *Memory) ListReports(ctx context.Context, limit int) ([]quiz.Report, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return nil, m.Fail
+	}
+	var out []quiz.Report
+	for i := len(m.reports) - 1; i >= 0 && len(out) < limit; i-- {
+		out = append(out, m.reports[i])
+	}
+	return out, nil
+}
+
+// ChatSetting returns a chat's setting, "" when unset.
+func (m *Memory) ChatSetting(ctx context.Context, chat, key string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return "", m.Fail
+	}
+	return m.chats[chat][key], nil
+}
+
+// SetChatSetting stores a chat's setting; "" removes it.
+func (m *Memory) SetChatSetting(ctx context.Context, chat, key, value string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return m.Fail
+	}
+	if m.chats[chat] == nil {
+		m.chats[chat] = map[string]string{}
+	}
+	setOrDelete(m.chats[chat], key, value)
+	return nil
+}
+
+// UserSetting returns a learner's setting, "" when unset.
+func (m *Memory) UserSetting(ctx context.Context, user, key string) (string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return "", m.Fail
+	}
+	if u := m.users[user]; u != nil {
+		return u.settings[key], nil
+	}
+	return "", nil
+}
+
+// SetUserSetting stores a learner's setting; "" removes it.
+func (m *Memory) SetUserSetting(ctx context.Context, user, key, value string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return m.Fail
+	}
+	setOrDelete(m.user(user).settings, key, value)
+	return nil
+}
+
+func setOrDelete(m map[string]string, key, value string) {
+	if value == "" {
+		delete(m, key)
+	} else {
+		m[key] = value
+	}
+}
+
+// Claim takes key for owner until ttl has passed (renewing owner's own claim).
+func (m *Memory) Claim(ctx context.Context, key, owner string, ttl time.Duration) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return false, m.Fail
+	}
+	now := m.Now()
+	if c, ok := m.claims[key]; ok && now.Before(c.expires) && c.owner != owner {
+		return false, nil
+	}
+	m.claims[key] = memClaim{owner: owner, expires: now.Add(ttl)}
+	return true, nil
+}
+
+// Release frees key while owner holds it.
+func (m *Memory) Release(ctx context.Context, key, owner string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return m.Fail
+	}
+	if c, ok := m.claims[key]; ok && c.owner == owner && m.Now().Before(c.expires) {
+		delete(m.claims, key)
+	}
+	return nil
+}
+
+// PutPoll remembers what a Telegram quiz poll asks.
+func (m *Memory) PutPoll(ctx context.Context, id string, ref []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return m.Fail
+	}
+	m.polls[id] = slices.Clone(ref)
+	return nil
+}
+
+// Poll returns what PutPoll stored for id, or nil.
+func (m *Memory) Poll(ctx context.Context, id string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return nil, m.Fail
+	}
+	return slices.Clone(m.polls[id]), nil
+}
+
+// SetFail makes every call fail with err (nil to recover), as a store going down and coming back.
+func (m *Memory) SetFail(err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.Fail = err
+}
