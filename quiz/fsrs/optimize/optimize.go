@@ -50,7 +50,8 @@ type Review struct {
 	Time time.Time
 }
 
-// Options adjusts Optimize. The zero Options is the reference protocol.
+// Options adjusts Optimize. The zero Options is the full fit: fsrs-rs's
+// pre-training of w0..w3, then py-fsrs's descent.
 type Options struct {
 	// SkipPretrain starts the descent from the default w0..w3 and leaves
 	// them as the descent ends, exactly as py-fsrs 6.3.1's Optimizer does,
