@@ -44,7 +44,7 @@ func runAt(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 		case "lint":
 			return runLint(args[1:], stdout, stderr)
 		case "evaluate":
-			return runEvaluate(args[1:], stdout, stderr)
+			return runEvaluate(ctx, args[1:], stdout, stderr)
 		case "reports":
 			return runReports(ctx, args[1:], stdout, stderr, getenv)
 		case "migrate":
@@ -107,7 +107,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.SetOutput(m.stderr)
 	m.Config.flags(fs)
 	fs.Usage = func() {
-		fmt.Fprintf(m.stderr, "Usage: bot [flags]\n       bot lint [DIR]\n       bot evaluate FILE.csv\n       bot reports [N]\n       bot migrate\n\nFlags:\n")
+		fmt.Fprintf(m.stderr, "Usage: bot [flags]\n       bot lint [DIR]\n       bot evaluate [-optimize [-json]] FILE.csv\n       bot reports [N]\n       bot migrate\n\nFlags:\n")
 		fs.PrintDefaults()
 		fmt.Fprintf(m.stderr, "\nEnvironment:\n")
 		for _, v := range envVars {

@@ -14,7 +14,7 @@ const maxIntervalLimit = 100_000
 // what you need; NewScheduler rejects anything Validate rejects.
 type Parameters struct {
 	// W holds the 21 FSRS-6 model weights w0..w20.
-	W [21]float64
+	W Weights
 	// DesiredRetention is the recall probability at which a review falls
 	// due; it must lie strictly between 0 and 1.
 	DesiredRetention float64
@@ -38,17 +38,7 @@ type Parameters struct {
 // fresh slices, so callers may modify the result freely.
 func DefaultParameters() Parameters {
 	return Parameters{
-		// The FSRS-6 defaults: per-parameter medians over the srs-benchmark
-		// collections, identical in py-fsrs 6.3.1, fsrs-rs and go-fsrs.
-		W: [21]float64{
-			0.212, 1.2931, 2.3065, 8.2956, // initial stability for Again, Hard, Good, Easy
-			6.4133, 0.8334, 3.0194, 0.001, // initial difficulty, difficulty step, mean reversion
-			1.8722, 0.1666, 0.796, // stability growth after a recall
-			1.4835, 0.0614, 0.2629, 1.6483, // stability after a lapse
-			0.6014, 1.8729, // Hard penalty, Easy bonus
-			0.5425, 0.0912, 0.0658, // same-day reviews
-			0.1542, // forgetting-curve decay
-		},
+		W:                DefaultWeights(),
 		DesiredRetention: 0.9,
 		MaxInterval:      36500,
 		LearningSteps:    []time.Duration{time.Minute, 10 * time.Minute},
@@ -58,28 +48,13 @@ func DefaultParameters() Parameters {
 }
 
 // Validate reports every problem with p at once, joined with errors.Join,
-// or nil when p is usable. Weights must lie within the py-fsrs bounds,
-// DesiredRetention in (0, 1), MaxInterval in [1, 100000] days and every step
-// must be positive.
+// or nil when p is usable. Weights must lie within the py-fsrs bounds
+// (Weights.Validate), DesiredRetention in (0, 1), MaxInterval in [1, 100000]
+// days and every step must be positive.
 func (p Parameters) Validate() error {
-	// The closed ranges py-fsrs 6.3.1 accepts for each weight
-	// (LOWER_BOUNDS_PARAMETERS / UPPER_BOUNDS_PARAMETERS); outside them the
-	// formulas can divide by zero or stop being monotone.
-	bounds := [21][2]float64{
-		{minStability, 100}, {minStability, 100}, {minStability, 100}, {minStability, 100},
-		{1, 10}, {0.001, 4}, {0.001, 4}, {0.001, 0.75},
-		{0, 4.5}, {0, 0.8}, {0.001, 3.5},
-		{0.001, 5}, {0.001, 0.25}, {0.001, 0.9}, {0, 4},
-		{0, 1}, {1, 6},
-		{0, 2}, {0, 2}, {0, 0.8},
-		{0.1, 0.8},
-	}
 	var errs []error
-	for i, w := range p.W {
-		lo, hi := bounds[i][0], bounds[i][1]
-		if !(w >= lo && w <= hi) { // also rejects NaN
-			errs = append(errs, fmt.Errorf("fsrs: weight w%d = %v is outside [%v, %v]", i, w, lo, hi))
-		}
+	if err := p.W.Validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if !(p.DesiredRetention > 0 && p.DesiredRetention < 1) {
 		errs = append(errs, fmt.Errorf("fsrs: desired retention %v is not strictly between 0 and 1", p.DesiredRetention))

@@ -73,28 +73,12 @@ func Evaluate(reviews []Review, p fsrs.Parameters) Report {
 		panic(fmt.Sprintf("replay: Evaluate with invalid parameters: %v", err))
 	}
 
-	byCard := map[int64][]Review{}
-	var ids []int64
-	for _, rv := range reviews {
-		if !rv.Rating.Valid() {
-			panic(fmt.Sprintf("replay: Evaluate with invalid rating %d for card %d", int8(rv.Rating), rv.CardID))
-		}
-		if _, seen := byCard[rv.CardID]; !seen {
-			ids = append(ids, rv.CardID)
-		}
-		byCard[rv.CardID] = append(byCard[rv.CardID], rv)
-	}
-	slices.Sort(ids) // a fixed order keeps the sums below reproducible
-
+	histories := cardHistories(reviews)
 	var (
 		keys           []binKey
 		ys, pFSRS, pSM []float64
 	)
-	for _, id := range ids {
-		history := byCard[id]
-		slices.SortStableFunc(history, func(a, b Review) int { return a.Time.Compare(b.Time) })
-		history = history[:min(len(history), maxReviewsPerCard)]
-
+	for _, history := range histories {
 		var card fsrs.Card
 		sm2 := newSM2Card()
 		i, lapses := 1, 0 // srs-benchmark's review number and lapse count
@@ -139,7 +123,7 @@ func Evaluate(reviews []Review, p fsrs.Parameters) Report {
 	}
 	return Report{
 		Reviews:    len(reviews),
-		Cards:      len(ids),
+		Cards:      len(histories),
 		Scored:     len(ys),
 		MeanRecall: mean,
 		Models: []ModelScore{
@@ -148,6 +132,88 @@ func Evaluate(reviews []Review, p fsrs.Parameters) Report {
 			score(ModelAverage, pAvg),
 		},
 	}
+}
+
+// Metrics is how well FSRS-6 predicted recall on some of a log's scored
+// reviews. Lower is better for both metrics; both are NaN when nothing was
+// scored.
+type Metrics struct {
+	// Scored counts the reviews scored.
+	Scored int
+	// LogLoss and RMSEBins are as in ModelScore.
+	LogLoss, RMSEBins float64
+}
+
+// ScoreFSRS replays reviews through FSRS-6 with p exactly as Evaluate does,
+// but scores only the scored reviews for which score returns true (every
+// one when score is nil). Every card's whole history (its first 64
+// reviews) is replayed either way, and the RMSE(bins) bins still count the
+// review number and lapses over all of a card's scored reviews, so a
+// held-out review is predicted from the same state and binned the same as
+// in a full evaluation; only the choice of reviews differs. This is how
+// weights fitted on part of a log are judged on the rest.
+//
+// Like Evaluate, ScoreFSRS panics if p is invalid or a rating is not Valid.
+func ScoreFSRS(reviews []Review, p fsrs.Parameters, score func(Review) bool) Metrics {
+	s, err := fsrs.NewScheduler(p)
+	if err != nil {
+		panic(fmt.Sprintf("replay: ScoreFSRS with invalid parameters: %v", err))
+	}
+	var (
+		keys   []binKey
+		ys, ps []float64
+	)
+	for _, history := range cardHistories(reviews) {
+		var card fsrs.Card
+		i, lapses := 1, 0
+		for j, rv := range history {
+			if j > 0 {
+				if days := fsrs.ElapsedDays(history[j-1].Time, rv.Time); days >= 1 {
+					i++
+					if score == nil || score(rv) {
+						y := 1.0
+						if rv.Rating == fsrs.Again {
+							y = 0
+						}
+						keys = append(keys, newBinKey(days, i, lapses))
+						ys = append(ys, y)
+						ps = append(ps, s.Retrievability(card, rv.Time))
+					}
+					if rv.Rating == fsrs.Again {
+						lapses++
+					}
+				}
+			}
+			card = s.Review(card, rv.Rating, rv.Time, nil)
+		}
+	}
+	return Metrics{Scored: len(ys), LogLoss: logLoss(ys, ps), RMSEBins: rmseBins(keys, ys, ps)}
+}
+
+// cardHistories groups reviews by card in increasing card id, a fixed order
+// that keeps the sums over them reproducible; each card's reviews are
+// sorted by time (ties keep their input order) and cut to the first 64. It
+// panics on an invalid rating, which ReadCSV never returns.
+func cardHistories(reviews []Review) [][]Review {
+	byCard := map[int64][]Review{}
+	var ids []int64
+	for _, rv := range reviews {
+		if !rv.Rating.Valid() {
+			panic(fmt.Sprintf("replay: invalid rating %d for card %d", int8(rv.Rating), rv.CardID))
+		}
+		if _, seen := byCard[rv.CardID]; !seen {
+			ids = append(ids, rv.CardID)
+		}
+		byCard[rv.CardID] = append(byCard[rv.CardID], rv)
+	}
+	slices.Sort(ids)
+	histories := make([][]Review, len(ids))
+	for k, id := range ids {
+		history := byCard[id]
+		slices.SortStableFunc(history, func(a, b Review) int { return a.Time.Compare(b.Time) })
+		histories[k] = history[:min(len(history), maxReviewsPerCard)]
+	}
+	return histories
 }
 
 // logLoss is the mean binary cross-entropy, with each log clamped at -100

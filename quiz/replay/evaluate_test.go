@@ -196,3 +196,82 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(reviews))*float64(b.N)/b.Elapsed().Seconds(), "reviews/s")
 }
+
+// ScoreFSRS with no filter is Evaluate's FSRS row, to the last bit.
+func TestScoreFSRSMatchesEvaluate(t *testing.T) {
+	reviews := readReference(t)
+	for _, w := range []fsrs.Weights{fsrs.DefaultWeights(), pyFSRSWeights} {
+		p := fsrs.DefaultParameters()
+		p.W = w
+		r := Evaluate(reviews, p)
+		got := ScoreFSRS(reviews, p, nil)
+		want := Metrics{Scored: r.Scored, LogLoss: r.Models[0].LogLoss, RMSEBins: r.Models[0].RMSEBins}
+		if got != want {
+			t.Errorf("ScoreFSRS(nil filter) = %+v, Evaluate gives %+v", got, want)
+		}
+	}
+	if got := ScoreFSRS(reviews, fsrs.DefaultParameters(), func(Review) bool { return false }); got.Scored != 0 || !math.IsNaN(got.LogLoss) || !math.IsNaN(got.RMSEBins) {
+		t.Errorf("ScoreFSRS scoring nothing = %+v, want 0 and NaN metrics", got)
+	}
+}
+
+// pyFSRSWeights are the weights py-fsrs 6.3.1's Optimizer fits to the
+// reference log (py-fsrs tests/test_optimizer.py test_review_logs).
+var pyFSRSWeights = fsrs.Weights{
+	0.12340357383516173, 1.2931, 2.397673571899466, 8.2956, 6.686820427099132,
+	0.45021679958387956, 3.077875127553957, 0.053520395733247045, 1.6539992229052127,
+	0.1466206769107436, 0.6300772488850335, 1.611965002575047, 0.012840136810798864,
+	0.34853762746216305, 1.8878958285806287, 0.8546376191171063, 1.8729, 0.6748536823468675,
+	0.20451266082721842, 0.22622814695113844, 0.46030603398979064,
+}
+
+// Source: shared notes §6: py-fsrs 6.3.1's fitted weights give log loss
+// 0.438675 in-sample on the reference log.
+func TestEvaluatePyFSRSWeights(t *testing.T) {
+	p := fsrs.DefaultParameters()
+	p.W = pyFSRSWeights
+	r := Evaluate(readReference(t), p)
+	if m := r.Models[0]; m.Name != ModelFSRSCustom || !near(m.LogLoss, 0.438675, 0.0005) {
+		t.Errorf("%s log loss = %.6f, want %s at 0.438675 ± 0.0005", m.Name, m.LogLoss, ModelFSRSCustom)
+	}
+}
+
+// A held-out review is predicted from the card's whole history and binned
+// by its place in it, not by its place among the reviews scored.
+func TestScoreFSRSReplaysWholeHistory(t *testing.T) {
+	at := func(days int) time.Time { return time.Date(2024, 5, 1, 9, 0, 0, 0, time.UTC).AddDate(0, 0, days) }
+	reviews := []Review{
+		{CardID: 3, Rating: fsrs.Good, Time: at(0)},
+		{CardID: 3, Rating: fsrs.Again, Time: at(2)}, // replayed, not scored
+		{CardID: 3, Rating: fsrs.Good, Time: at(5)},
+		{CardID: 4, Rating: fsrs.Good, Time: at(0)},
+		{CardID: 4, Rating: fsrs.Good, Time: at(3)},
+	}
+	got := ScoreFSRS(reviews, fsrs.DefaultParameters(), func(rv Review) bool { return !rv.Time.Equal(at(2)) })
+
+	s, err := fsrs.NewScheduler(fsrs.DefaultParameters())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c3, c4 fsrs.Card
+	c3 = s.Review(c3, fsrs.Good, at(0), nil)
+	c3 = s.Review(c3, fsrs.Again, at(2), nil)
+	r3 := s.Retrievability(c3, at(5))
+	c4 = s.Review(c4, fsrs.Good, at(0), nil)
+	r4 := s.Retrievability(c4, at(3))
+	// Card 3's review is its third with one lapse before it, as in a full
+	// evaluation; counted among the scored reviews only, it would share
+	// card 4's bin (second review, no lapse).
+	keys := []binKey{newBinKey(3, 3, 1), newBinKey(3, 2, 0)}
+	want := Metrics{
+		Scored:   2,
+		LogLoss:  -(math.Log(r3) + math.Log(r4)) / 2,
+		RMSEBins: rmseBins(keys, []float64{1, 1}, []float64{r3, r4}),
+	}
+	if keys[0] == keys[1] || want.RMSEBins == rmseBins([]binKey{keys[1], keys[1]}, []float64{1, 1}, []float64{r3, r4}) {
+		t.Fatal("test cards do not separate the bins")
+	}
+	if got.Scored != want.Scored || !near(got.LogLoss, want.LogLoss, 1e-15) || !near(got.RMSEBins, want.RMSEBins, 1e-15) {
+		t.Errorf("ScoreFSRS = %+v, want %+v", got, want)
+	}
+}
