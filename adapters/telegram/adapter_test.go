@@ -433,7 +433,7 @@ func TestLongReplyIsSplit(t *testing.T) {
 
 func TestShutdownMidPoll(t *testing.T) {
 	h := newHarness(t)
-	h.srv.WaitPolling(t)
+	h.srv.WaitLongPolling(t)
 	began := time.Now()
 	h.stop()
 	select {
@@ -457,7 +457,7 @@ func TestConflictIsReportedAndPollingGoesOn(t *testing.T) {
 	h.logs.wait(t, "another instance is polling this token")
 	due := h.clock.WaitForWaiters(t, 1)
 	h.clock.Advance(due.Sub(h.clock.Now()))
-	h.srv.WaitPolling(t)
+	h.srv.WaitLongPolling(t)
 	h.send(private(ada), ada, "/lib flask")
 	h.srv.WaitCall(t, "sendMessage", 2)
 }

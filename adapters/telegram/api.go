@@ -47,7 +47,7 @@ func (a *Adapter) doer(ctx context.Context) ctxDoer {
 
 // api returns a copy of the client whose requests run under ctx.
 func (a *Adapter) api(ctx context.Context) *tgbotapi.BotAPI {
-	b := *a.bot
+	b := *a.client
 	b.Client = a.doer(ctx)
 	return &b
 }

@@ -146,7 +146,7 @@ func newHarness(t *testing.T, opts ...option) *harness {
 		}
 	})
 	if cfg.WebhookURL == "" {
-		h.srv.WaitPolling(t)
+		h.srv.WaitLongPolling(t)
 	} else {
 		h.srv.WaitCall(t, "setWebhook", 1)
 	}

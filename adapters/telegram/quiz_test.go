@@ -207,7 +207,7 @@ func TestQuizPollMode(t *testing.T) {
 	if !strings.Contains(next.Get("question"), "Question 2 of") {
 		t.Errorf("next poll = %q", next.Get("question"))
 	}
-	ref, err := h.store.Poll(t.Context(), p.PollID)
+	ref, err := h.store.QuizPoll(t.Context(), p.PollID)
 	if err != nil || ref == nil {
 		t.Fatalf("poll %s not stored: %v", p.PollID, err)
 	}

@@ -83,7 +83,7 @@ func (a *Adapter) sendPoll(ctx context.Context, o *origin, r bot.Reply) error {
 	if err != nil {
 		return err
 	}
-	if err := a.store.PutPoll(ctx, msg.Poll.ID, ref); err != nil {
+	if err := a.store.PutQuizPoll(ctx, msg.Poll.ID, ref); err != nil {
 		return fmt.Errorf("telegram: remembering poll %s (its answer cannot be graded): %w", msg.Poll.ID, err)
 	}
 	return nil
@@ -94,7 +94,7 @@ func (a *Adapter) onPollAnswer(ctx context.Context, pa *tgbotapi.PollAnswer) {
 	if len(pa.OptionIDs) == 0 {
 		return // a retracted vote; quiz votes cannot be changed anyway
 	}
-	raw, err := a.store.Poll(ctx, pa.PollID)
+	raw, err := a.store.QuizPoll(ctx, pa.PollID)
 	if err != nil {
 		a.log.Error("looking up a quiz poll", "poll", pa.PollID, "err", err)
 		return

@@ -55,9 +55,9 @@ type Handler interface {
 // poll asks, since Telegram's poll answers carry only the poll id, and claims on update ids, so an
 // update is handled once however often it is delivered.
 type Store interface {
-	PutPoll(ctx context.Context, id string, ref []byte) error
-	// Poll returns nil and no error for an unknown poll id.
-	Poll(ctx context.Context, id string) ([]byte, error)
+	PutQuizPoll(ctx context.Context, id string, ref []byte) error
+	// QuizPoll returns nil and no error for an unknown poll id.
+	QuizPoll(ctx context.Context, id string) ([]byte, error)
 	bot.Claims
 }
 
@@ -134,15 +134,15 @@ var ErrTokenRejected = errors.New("TELEGRAM_TOKEN was rejected by Telegram (401 
 
 // Adapter connects one bot account to the core. Create it with New and start it with Run.
 type Adapter struct {
-	cfg   Config
-	h     Handler
-	store Store
-	log   *slog.Logger
-	clock Clock
-	http  *http.Client
-	bot   *tgbotapi.BotAPI // Self is our account once Run has asked; copied per request to attach a context
-	self  tgbotapi.User
-	once  bot.Once
+	cfg    Config
+	h      Handler
+	store  Store
+	log    *slog.Logger
+	clock  Clock
+	http   *http.Client
+	client *tgbotapi.BotAPI // Self is our account once Run has asked; copied per request to attach a context
+	self   tgbotapi.User
+	once   bot.Once
 
 	limit *limiter
 	work  *serial
@@ -196,8 +196,8 @@ func New(cfg Config, h Handler, store Store) (*Adapter, error) {
 	}
 	a.limit = newLimiter(a.clock)
 	// The library's constructors all call getMe; a bare client does not.
-	a.bot = &tgbotapi.BotAPI{Token: cfg.Token, Client: a.doer(context.Background()), Buffer: 100}
-	a.bot.SetAPIEndpoint(cfg.Endpoint)
+	a.client = &tgbotapi.BotAPI{Token: cfg.Token, Client: a.doer(context.Background()), Buffer: 100}
+	a.client.SetAPIEndpoint(cfg.Endpoint)
 	// Update claims: only one poller per token can run, so in polling mode the owner is the role
 	// and a restarted poller takes back the leases its crashed predecessor held. Webhook replicas
 	// each own their leases.
@@ -222,7 +222,7 @@ func (a *Adapter) connect(ctx context.Context) error {
 		return errors.New("telegram: getMe returned a bot without a username")
 	}
 	a.self = me
-	a.bot.Self = me
+	a.client.Self = me
 	return nil
 }
 
@@ -279,7 +279,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	if a.cfg.WebhookURL != "" {
 		err = a.serveWebhook(ctx)
 	} else {
-		err = a.poll(ctx)
+		err = a.longPoll(ctx)
 	}
 	a.work.wait()
 	return err

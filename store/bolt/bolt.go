@@ -446,9 +446,9 @@ func (s *Store) ForEachUser(ctx context.Context, fn func(user string, rec quiz.R
 	})
 }
 
-// PutPoll remembers what a native quiz poll asks, because Telegram's poll answers carry only the
+// PutQuizPoll remembers what a native quiz poll asks, because Telegram's poll answers carry only the
 // poll id.
-func (s *Store) PutPoll(ctx context.Context, id string, ref []byte) error {
+func (s *Store) PutQuizPoll(ctx context.Context, id string, ref []byte) error {
 	return s.db.Update(func(tx *bbolt.Tx) error {
 		pb := tx.Bucket(bucketPolls)
 		if err := pb.Put([]byte(id), ref); err != nil {
@@ -482,8 +482,8 @@ func (s *Store) PutPoll(ctx context.Context, id string, ref []byte) error {
 // maxPolls bounds the quiz polls remembered; Telegram quiz polls are answered within minutes.
 const maxPolls = 10_000
 
-// Poll returns what PutPoll stored for id, or nil and no error for an unknown poll.
-func (s *Store) Poll(ctx context.Context, id string) ([]byte, error) {
+// QuizPoll returns what PutQuizPoll stored for id, or nil and no error for an unknown poll.
+func (s *Store) QuizPoll(ctx context.Context, id string) ([]byte, error) {
 	var ref []byte
 	err := s.db.View(func(tx *bbolt.Tx) error {
 		if v := tx.Bucket(bucketPolls).Get([]byte(id)); v != nil {

@@ -66,13 +66,13 @@ func TestPolls(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if ref, err := s.Poll(context.Background(), "nope"); ref != nil || err != nil {
+	if ref, err := s.QuizPoll(context.Background(), "nope"); ref != nil || err != nil {
 		t.Errorf("unknown poll = %q, %v; want nil, nil", ref, err)
 	}
-	if err := s.PutPoll(context.Background(), "p1", []byte(`{"chat":1}`)); err != nil {
+	if err := s.PutQuizPoll(context.Background(), "p1", []byte(`{"chat":1}`)); err != nil {
 		t.Fatal(err)
 	}
-	if ref, _ := s.Poll(context.Background(), "p1"); string(ref) != `{"chat":1}` {
+	if ref, _ := s.QuizPoll(context.Background(), "p1"); string(ref) != `{"chat":1}` {
 		t.Errorf("Poll(p1) = %q", ref)
 	}
 }

@@ -93,13 +93,13 @@ func TestMemoryUsageOfUnknownUser(t *testing.T) {
 func TestPolls(t *testing.T) {
 	srv := redistest.Start(t)
 	s := mustOpen(t, Config{URL: srv.URL()})
-	if ref, err := s.Poll(ctx, "nope"); ref != nil || err != nil {
+	if ref, err := s.QuizPoll(ctx, "nope"); ref != nil || err != nil {
 		t.Errorf("unknown poll = %q, %v; want nil, nil", ref, err)
 	}
-	if err := s.PutPoll(ctx, "p1", []byte(`{"chat":1}`)); err != nil {
+	if err := s.PutQuizPoll(ctx, "p1", []byte(`{"chat":1}`)); err != nil {
 		t.Fatal(err)
 	}
-	if ref, err := s.Poll(ctx, "p1"); string(ref) != `{"chat":1}` || err != nil {
+	if ref, err := s.QuizPoll(ctx, "p1"); string(ref) != `{"chat":1}` || err != nil {
 		t.Errorf("Poll(p1) = %q, %v", ref, err)
 	}
 	if ttl := s.client.TTL(ctx, s.keys.poll("p1")).Val(); ttl <= 0 || ttl > pollTTL {

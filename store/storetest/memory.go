@@ -294,8 +294,8 @@ func (m *Memory) Release(ctx context.Context, key, owner string) error {
 	return nil
 }
 
-// PutPoll remembers what a Telegram quiz poll asks.
-func (m *Memory) PutPoll(ctx context.Context, id string, ref []byte) error {
+// PutQuizPoll remembers what a Telegram quiz poll asks.
+func (m *Memory) PutQuizPoll(ctx context.Context, id string, ref []byte) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.Fail != nil {
@@ -305,8 +305,8 @@ func (m *Memory) PutPoll(ctx context.Context, id string, ref []byte) error {
 	return nil
 }
 
-// Poll returns what PutPoll stored for id, or nil.
-func (m *Memory) Poll(ctx context.Context, id string) ([]byte, error) {
+// QuizPoll returns what PutQuizPoll stored for id, or nil.
+func (m *Memory) QuizPoll(ctx context.Context, id string) ([]byte, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.Fail != nil {

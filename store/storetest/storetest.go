@@ -29,8 +29,8 @@ type Backend interface {
 	SetUserSetting(ctx context.Context, user, key, value string) error
 	Claim(ctx context.Context, key, owner string, ttl time.Duration) (bool, error)
 	Release(ctx context.Context, key, owner string) error
-	PutPoll(ctx context.Context, id string, ref []byte) error
-	Poll(ctx context.Context, id string) ([]byte, error)
+	PutQuizPoll(ctx context.Context, id string, ref []byte) error
+	QuizPoll(ctx context.Context, id string) ([]byte, error)
 }
 
 // Harness is one fresh backend for one subtest.
@@ -462,13 +462,13 @@ func testConcurrentClaims(t *testing.T, open Factory) {
 
 func testPolls(t *testing.T, open Factory) {
 	s := open(t)
-	if ref, err := s.Poll(ctx, "unknown"); ref != nil || err != nil {
+	if ref, err := s.QuizPoll(ctx, "unknown"); ref != nil || err != nil {
 		t.Errorf("Poll(unknown) = %q, %v; want nil, nil", ref, err)
 	}
-	if err := s.PutPoll(ctx, "p1", []byte(`{"chat":"1"}`)); err != nil {
+	if err := s.PutQuizPoll(ctx, "p1", []byte(`{"chat":"1"}`)); err != nil {
 		t.Fatal(err)
 	}
-	if ref, _ := s.Poll(ctx, "p1"); string(ref) != `{"chat":"1"}` {
+	if ref, _ := s.QuizPoll(ctx, "p1"); string(ref) != `{"chat":"1"}` {
 		t.Errorf("Poll(p1) = %q", ref)
 	}
 }
@@ -507,7 +507,7 @@ func testRestart(t *testing.T, open Factory) {
 	if ok, err := s.Claim(ctx, "job", "replica-1", time.Hour); !ok || err != nil {
 		t.Fatalf("Claim = %v, %v", ok, err)
 	}
-	if err := s.PutPoll(ctx, "poll-1", []byte("ref")); err != nil {
+	if err := s.PutQuizPoll(ctx, "poll-1", []byte("ref")); err != nil {
 		t.Fatal(err)
 	}
 	s = h.Restart()
@@ -530,7 +530,7 @@ func testRestart(t *testing.T, open Factory) {
 	if ok, _ := s.Claim(ctx, "job", "replica-2", time.Hour); ok {
 		t.Errorf("a claim did not survive the restart")
 	}
-	if ref, _ := s.Poll(ctx, "poll-1"); string(ref) != "ref" {
+	if ref, _ := s.QuizPoll(ctx, "poll-1"); string(ref) != "ref" {
 		t.Errorf("poll after restart: %q", ref)
 	}
 }

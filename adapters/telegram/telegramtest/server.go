@@ -280,8 +280,8 @@ func (s *Server) WaitCallAfter(tb testing.TB, method string, seq int) *Call {
 	return found
 }
 
-// WaitPolling waits until a getUpdates request is parked in a long poll with nothing queued.
-func (s *Server) WaitPolling(tb testing.TB) {
+// WaitLongPolling waits until a getUpdates request is parked in a long poll with nothing queued.
+func (s *Server) WaitLongPolling(tb testing.TB) {
 	tb.Helper()
 	s.wait(tb, "a long poll in progress", func() bool { return s.polling > 0 && len(s.updates) == 0 })
 }

@@ -13,13 +13,13 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
 
-// poll runs the long-polling loop until ctx ends. It is our own rather than the library's
+// longPoll runs the long-polling loop until ctx ends. It is our own rather than the library's
 // GetUpdatesChan, which has no context, retries 401s and 409s forever without saying why, cannot
 // stop in the middle of a poll, and confirms updates as soon as they arrive. Here an update is
 // confirmed (by the offset of the next getUpdates) only once it and every earlier one are settled,
 // so a restart never loses one; those handled out of order come again and are recognised by their
 // claims.
-func (a *Adapter) poll(ctx context.Context) error {
+func (a *Adapter) longPoll(ctx context.Context) error {
 	// getUpdates answers 409 while a webhook is set, e.g. after running in webhook mode.
 	if _, err := a.do(ctx, tgbotapi.DeleteWebhookConfig{}); err != nil && ctx.Err() == nil {
 		a.log.Warn("removing a webhook before polling", "err", err)
