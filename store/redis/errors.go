@@ -43,7 +43,9 @@ func unavailable(err error) bool {
 		goredis.IsMasterDownError(err), goredis.IsReadOnlyError(err), goredis.IsMaxClientsError(err),
 		// Refusals of a Redis that works but cannot take writes now: out of memory under
 		// noeviction, no replicas for WAIT/min-replicas, a password changed under a running bot.
-		goredis.IsOOMError(err), goredis.IsNoReplicasError(err), goredis.IsAuthError(err):
+		goredis.IsOOMError(err), goredis.IsNoReplicasError(err), goredis.IsAuthError(err),
+		// A transaction refused whole: under memory pressure Redis refuses to queue anything.
+		strings.HasPrefix(err.Error(), "EXECABORT"):
 		return true
 	}
 	return false

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -32,6 +33,8 @@ func TestUnavailable(t *testing.T) {
 		{errors.New("TRYAGAIN Multiple keys request during rehashing of slot"), true},
 		{errors.New("READONLY You can't write against a read only replica."), true},
 		{errors.New("MASTERDOWN Link with MASTER is down"), true},
+		{errors.New("OOM command not allowed when used memory > 'maxmemory'."), true},
+		{errors.New("WRONGPASS invalid username-password pair or user is disabled."), true},
 		{errors.New("WRONGTYPE Operation against a key holding the wrong kind of value"), false},
 		{errors.New("ERR user_script:1: Script attempted to access nonexistent global variable"), false},
 		{errors.New("NOPERM this user has no permissions to run the 'evalsha' command"), false},
@@ -88,5 +91,53 @@ func TestRedisRefusal(t *testing.T) {
 	_, err := s.Commit(ctx, "test:odd", quiz.Write{Progress: []byte("p")})
 	if err == nil || errors.Is(err, quiz.ErrUnavailable) || errors.Is(err, quiz.ErrConflict) {
 		t.Errorf("Commit over a string key = %v, want a plain error", err)
+	}
+}
+
+// TestLateCommitIsRefused runs the commit script as Redis would run a command queued behind a
+// pause long after the client gave up: with its deadline passed, it writes nothing and says so,
+// and Commit reports the store unavailable rather than a conflict.
+func TestLateCommitIsRefused(t *testing.T) {
+	srv := redistest.Start(t)
+	s := mustOpen(t, Config{URL: srv.URL()})
+	keys := []string{s.keys.rec("test:late"), s.keys.cards("test:late")}
+	args := append([]any{time.Now().Add(-time.Minute).UnixMilli()}, cardArgs(0, []byte("late"), map[string][]byte{"c": {1}}, 0)...)
+	if v, err := commitScript.Run(ctx, s.client, keys, args...).Int64(); err != nil || v != -1 {
+		t.Fatalf("a commit past its deadline = %d, %v; want -1", v, err)
+	}
+	if rec, err := s.Load(ctx, "test:late", true); err != nil || rec.Version != 0 || len(rec.Cards) != 0 {
+		t.Errorf("a refused late commit wrote %+v (%v)", rec, err)
+	}
+	// In time, the same commit lands.
+	args[0] = s.deadline(ctx, time.Now())
+	if v, err := commitScript.Run(ctx, s.client, keys, args...).Int64(); err != nil || v != 1 {
+		t.Errorf("a commit within its deadline = %d, %v; want version 1", v, err)
+	}
+}
+
+// TestOutOfMemoryIsUnavailable fills a Redis that may not evict: a commit is then refused with OOM,
+// which the bot reports as "progress is unavailable" rather than as a bug, and reads still work.
+func TestOutOfMemoryIsUnavailable(t *testing.T) {
+	srv := redistest.Start(t, redistest.Args("--maxmemory", "2mb", "--maxmemory-policy", "noeviction"))
+	s := mustOpen(t, Config{URL: srv.URL()})
+	big := strings.Repeat("x", 64<<10)
+	for i := 0; ; i++ {
+		err := s.client.Set(ctx, fmt.Sprintf("%s:filler:%d", s.keys.prefix, i), big, 0).Err()
+		if err != nil {
+			if !goredis.IsOOMError(err) {
+				t.Fatalf("filling Redis: %v", err)
+			}
+			break
+		}
+		if i > 1000 {
+			t.Fatal("Redis never ran out of memory")
+		}
+	}
+	_, err := s.Commit(ctx, "test:oom", quiz.Write{Progress: []byte(big)})
+	if !errors.Is(err, quiz.ErrUnavailable) {
+		t.Errorf("Commit on a full Redis = %v, want ErrUnavailable", err)
+	}
+	if _, err := s.Load(ctx, "test:oom", true); err != nil {
+		t.Errorf("Load on a full Redis = %v, want it to work", err)
 	}
 }

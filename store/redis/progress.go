@@ -12,8 +12,10 @@ import (
 	"github.com/pybrarian/pybrarian/quiz"
 )
 
-// Load implements quiz.Store: one round trip. With cards it reads the record and the card states
-// in one MULTI/EXEC, so they are a consistent snapshot.
+// Load implements quiz.Store: one round trip. With cards it pipelines the record read before the
+// card states: a commit landing between the two can only make the cards newer than the version,
+// which the next commit's version check then catches. (A MULTI/EXEC would be refused outright by
+// a Redis out of memory, and reads must keep working then.)
 func (s *Store) Load(ctx context.Context, user string, withCards bool) (quiz.Record, error) {
 	if !withCards {
 		vals, err := s.client.HMGet(ctx, s.keys.rec(user), "v", "p").Result()
@@ -24,7 +26,7 @@ func (s *Store) Load(ctx context.Context, user string, withCards bool) (quiz.Rec
 	}
 	var recCmd *goredis.SliceCmd
 	var cardsCmd *goredis.MapStringStringCmd
-	_, err := s.client.TxPipelined(ctx, func(p goredis.Pipeliner) error {
+	_, err := s.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
 		recCmd = p.HMGet(ctx, s.keys.rec(user), "v", "p")
 		cardsCmd = p.HGetAll(ctx, s.keys.cards(user))
 		return nil
