@@ -56,6 +56,7 @@ type harness struct {
 	stop  context.CancelFunc
 	done  chan error
 	hook  *httptest.Server // serves the webhook in webhook mode
+	opts  options
 }
 
 type options struct {
@@ -84,15 +85,7 @@ func newHarness(t *testing.T, opts ...option) *harness {
 	for _, f := range opts {
 		f(&o)
 	}
-	k, b := embedded(t)
-	if o.kb != nil {
-		k = o.kb
-		var err error
-		if b, _, err = quiz.NewBank(k); err != nil {
-			t.Fatal(err)
-		}
-	}
-	h := &harness{t: t, srv: telegramtest.NewServer(t), clock: telegramtest.NewClock(start), logs: &logRecorder{}}
+	h := &harness{t: t, srv: telegramtest.NewServer(t), clock: telegramtest.NewClock(start), logs: &logRecorder{}, opts: o}
 	h.clock.SetAuto(!o.manualTime)
 	st, err := bolt.Open(t.TempDir())
 	if err != nil {
@@ -100,11 +93,34 @@ func newHarness(t *testing.T, opts ...option) *harness {
 	}
 	t.Cleanup(func() { st.Close() })
 	h.store = st
-	engine, err := quiz.NewEngine(quiz.Config{Bank: b, Store: st, Boards: st, Reports: st})
+	h.run()
+	t.Cleanup(func() {
+		h.shutdown()
+		if t.Failed() {
+			t.Logf("adapter log:\n%s", h.logs.String())
+		}
+	})
+	return h
+}
+
+// run builds a core and an adapter on the harness's store and fake server and runs it, as a
+// process start would.
+func (h *harness) run() {
+	t := h.t
+	t.Helper()
+	k, b := embedded(t)
+	if h.opts.kb != nil {
+		k = h.opts.kb
+		var err error
+		if b, _, err = quiz.NewBank(k); err != nil {
+			t.Fatal(err)
+		}
+	}
+	engine, err := quiz.NewEngine(quiz.Config{Bank: b, Store: h.store, Boards: h.store, Reports: h.store})
 	if err != nil {
 		t.Fatal(err)
 	}
-	core, err := bot.New(bot.Config{Content: k, Quiz: engine, Settings: st, Logger: slog.New(h.logs)})
+	core, err := bot.New(bot.Config{Content: k, Quiz: engine, Settings: h.store, Logger: slog.New(h.logs)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,11 +128,11 @@ func newHarness(t *testing.T, opts ...option) *harness {
 		Token: telegramtest.Token, Endpoint: h.srv.Endpoint(), Clock: h.clock,
 		Logger: slog.New(h.logs),
 	}
-	if o.cfg != nil {
-		o.cfg(&cfg)
+	if h.opts.cfg != nil {
+		h.opts.cfg(&cfg)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	h.a, err = telegram.New(cfg, core, st)
+	h.a, err = telegram.New(cfg, core, h.store)
 	if err != nil {
 		cancel()
 		t.Fatalf("New: %v", err)
@@ -131,26 +147,28 @@ func newHarness(t *testing.T, opts ...option) *harness {
 	}
 	h.stop, h.done = cancel, make(chan error, 1)
 	go func() { h.done <- h.a.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-h.done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(10 * time.Second):
-			t.Error("Run did not return after cancel")
-		}
-		if t.Failed() {
-			t.Logf("adapter log:\n%s", h.logs.String())
-		}
-	})
 	if cfg.WebhookURL == "" {
 		h.srv.WaitLongPolling(t)
 	} else {
-		h.srv.WaitCall(t, "setWebhook", 1)
+		h.srv.WaitCallAfter(t, "setWebhook", h.srv.LastSeq()-1)
 	}
-	return h
+}
+
+// shutdown stops the running adapter as SIGTERM would and waits for Run to return.
+func (h *harness) shutdown() {
+	if h.stop == nil {
+		return
+	}
+	h.stop()
+	h.stop = nil
+	select {
+	case err := <-h.done:
+		if err != nil {
+			h.t.Errorf("Run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		h.t.Error("Run did not return after cancel")
+	}
 }
 
 // Users and chats of the scripted conversations.

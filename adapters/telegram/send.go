@@ -18,6 +18,7 @@ import (
 // core; other failures are logged.
 func (a *Adapter) deliver(ctx context.Context, o *origin, replies []bot.Reply) {
 	err := a.sendAll(ctx, o, replies)
+	noteCutShort(ctx, err)
 	switch {
 	case err == nil || ctx.Err() != nil:
 	case errors.Is(err, bot.ErrUnreachable):
@@ -168,6 +169,7 @@ func (a *Adapter) editMerged(ctx context.Context, o *origin, msgID int, rs []bot
 		first = nil
 	}
 	if err := a.editMessage(ctx, o, msgID, parts[0], first); err != nil {
+		noteCutShort(ctx, err)
 		if ctx.Err() != nil || errors.Is(err, bot.ErrUnreachable) {
 			return
 		}
@@ -181,6 +183,7 @@ func (a *Adapter) editMerged(ctx context.Context, o *origin, msgID int, rs []bot
 			k = kb
 		}
 		if _, err := a.sendMessage(ctx, o, p, k); err != nil {
+			noteCutShort(ctx, err)
 			if ctx.Err() == nil && !errors.Is(err, bot.ErrUnreachable) {
 				a.log.Error("sending a reply", "chat", o.to.key, "err", err)
 			}

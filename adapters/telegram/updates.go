@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"runtime/debug"
+	"sync/atomic"
 	"strconv"
 	"strings"
 	"unicode"
@@ -41,6 +42,18 @@ func (x *extras) callbackThread() int {
 		return 0
 	}
 	return x.CallbackQuery.Message.thread()
+}
+
+// cutShort records that shutdown stopped a reply to the update being handled from going out.
+type cutShort struct{ atomic.Bool }
+
+type cutShortKey struct{}
+
+// noteCutShort marks the update being handled in ctx as cut short when err is shutdown's.
+func noteCutShort(ctx context.Context, err error) {
+	if cut, ok := ctx.Value(cutShortKey{}).(*cutShort); ok && err != nil && ctx.Err() != nil {
+		cut.Store(true)
+	}
 }
 
 // maxChatBacklog bounds the updates one chat may have waiting: past it, a flooded chat's further
@@ -91,10 +104,18 @@ func (a *Adapter) accept(raw []byte, done func(settled bool)) {
 					a.log.Error("panic handling an update", "update_id", head.UpdateID, "panic", p, "stack", string(debug.Stack()))
 				}
 			}()
-			handle(ctx)
+			var cut cutShort
+			handle(context.WithValue(ctx, cutShortKey{}, &cut))
+			// Shutdown stopped a reply from going out: let the next start handle the update
+			// again rather than count it done.
+			if cut.Load() {
+				return context.Canceled
+			}
 			return nil
 		})
 		switch {
+		case err != nil && ctx.Err() != nil:
+			done(false) // cut short by shutdown; released for the next start
 		case err != nil:
 			a.log.Warn("could not claim an update; it will come again", "update_id", head.UpdateID, "err", err)
 			done(false)
