@@ -16,7 +16,7 @@ import (
 func TestBulkOverwriteRecordsCommands(t *testing.T) {
 	t.Parallel()
 	srv := discordtest.NewServer(t)
-	b := connect(t, srv)
+	b := newBot(t, srv)
 
 	got := b.register()
 	if len(got) != 2 || got[0].ID == "" || got[0].ApplicationID != discordtest.AppID || got[0].Name != "lib" {

@@ -13,6 +13,8 @@ func (s *Server) restRoutes() []route {
 		return route{pat: mustPattern(p), auth: auth, fn: fn}
 	}
 	return []route{
+		r("GET /gateway", false, s.getGateway),
+		r("GET /gateway/bot", true, s.getGatewayBot),
 		r("GET /users/@me", true, s.getMe),
 		r("POST /users/@me/channels", true, s.openDM),
 
@@ -26,6 +28,17 @@ func (s *Server) restRoutes() []route {
 		r("PATCH /channels/{channel}/messages/{message}", true, s.editMessage),
 		r("DELETE /channels/{channel}/messages/{message}", true, s.deleteMessage),
 	}
+}
+
+func (s *Server) getGateway(*Call, map[string]string) (int, any, *APIError) {
+	return http.StatusOK, map[string]any{"url": s.gatewayURL()}, nil
+}
+
+func (s *Server) getGatewayBot(*Call, map[string]string) (int, any, *APIError) {
+	return http.StatusOK, map[string]any{
+		"url": s.gatewayURL(), "shards": 1,
+		"session_start_limit": map[string]any{"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1},
+	}, nil
 }
 
 func (s *Server) getMe(*Call, map[string]string) (int, any, *APIError) {
@@ -104,6 +117,7 @@ func (s *Server) createMessage(c *Call, params map[string]string) (int, any, *AP
 		m.Type = 19
 	}
 	s.storeLocked(ch, m)
+	s.echoLocked("MESSAGE_CREATE", m)
 	return http.StatusOK, s.wireMessage(m), nil
 }
 
@@ -135,7 +149,11 @@ func (s *Server) editMessage(c *Call, params map[string]string) (int, any, *APIE
 	if m.Author.ID != BotUser.ID {
 		return 0, nil, apiError(http.StatusForbidden, CodeCannotEditOthersMessage)
 	}
-	return s.applyEditLocked(c, m)
+	status, body, e := s.applyEditLocked(c, m)
+	if e == nil {
+		s.echoLocked("MESSAGE_UPDATE", s.messages[m.ID])
+	}
+	return status, body, e
 }
 
 // applyEditLocked validates an edit body and applies it.
@@ -160,6 +178,7 @@ func (s *Server) deleteMessage(_ *Call, params map[string]string) (int, any, *AP
 		return 0, nil, e
 	}
 	s.deleteLocked(m)
+	s.echoLocked("MESSAGE_DELETE", m)
 	return http.StatusNoContent, nil, nil
 }
 

@@ -129,6 +129,11 @@ func TestChannelMessagesAndDMs(t *testing.T) {
 	if got := srv.Messages(discordtest.ChannelID); len(got) != 1 || got[0].Content != "hello again" || got[0].Edits != 1 {
 		t.Errorf("channel = %+v, want the edited message", got)
 	}
+	user := srv.PostUserMessage(t, discordtest.ChannelID, discordtest.Alice, "mine")
+	_, err = b.sess.ChannelMessageEdit(discordtest.ChannelID, user.ID, "hijacked")
+	if status, code := apiCode(t, err); status != 403 || code != discordtest.CodeCannotEditOthersMessage {
+		t.Errorf("editing a user's message: status %d code %d, want 403 50005", status, code)
+	}
 	_, err = b.sess.ChannelMessageSend("1399999999999999999", "x")
 	if status, code := apiCode(t, err); status != 404 || code != discordgo.ErrCodeUnknownChannel {
 		t.Errorf("unknown channel: status %d code %d, want 404 10003", status, code)

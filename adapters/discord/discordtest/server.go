@@ -143,6 +143,8 @@ type Server struct {
 	commands   map[string][]*Command // by guild id, "" for global
 	commandIDs map[string]string     // scope/type/name → id, kept across overwrites
 	creates    map[string]int        // scope/day → commands created that day
+
+	gw gateway
 }
 
 type guild struct {
@@ -180,6 +182,7 @@ func NewServer(tb testing.TB, opts ...ServerOption) *Server {
 	if s.clock == nil {
 		s.clock = NewClock(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC))
 	}
+	s.gw.init()
 	for _, u := range []User{BotUser, Alice, Bob} {
 		s.users[u.ID] = u
 	}
@@ -208,9 +211,11 @@ func (s *Server) Transport() http.RoundTripper {
 	return rt
 }
 
-// Close stops the HTTP server; it runs by itself when the test ends.
+// Close stops the gateway and the HTTP server; it runs by itself when the test ends. A client
+// still connected sees its socket drop.
 func (s *Server) Close() {
 	s.closeOnce.Do(func() { close(s.done) })
+	s.closeGateway()
 	s.srv.Close()
 }
 
@@ -406,6 +411,10 @@ func splitPath(p string) []string { return strings.Split(strings.TrimPrefix(p, "
 const maxBody = 8 << 20
 
 func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == gatewayPath || strings.HasPrefix(r.URL.Path, gatewayPath+"/") {
+		s.serveGateway(w, r)
+		return
+	}
 	w.Header().Set("Date", s.clock.Now().UTC().Format(http.TimeFormat))
 	c := &Call{Method: r.Method, Query: r.URL.Query(), Header: r.Header.Clone()}
 	path, ok := strings.CutPrefix(r.URL.Path, "/api/v"+APIVersion)
