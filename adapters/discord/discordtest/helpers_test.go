@@ -99,6 +99,12 @@ func recv[T any](t *testing.T, ch <-chan T, what string) T {
 	}
 }
 
+// interaction waits for the next INTERACTION_CREATE to reach the bot.
+func (b *bot) interaction() *discordgo.Interaction {
+	b.t.Helper()
+	return recv(b.t, b.interactions, "INTERACTION_CREATE").Interaction
+}
+
 // register bulk-overwrites the global commands with the test's command set.
 func (b *bot) register() []*discordgo.ApplicationCommand {
 	b.t.Helper()
@@ -137,4 +143,33 @@ func apiCode(t *testing.T, err error) (status, code int) {
 		t.Fatalf("REST error without a JSON message: %s", re.ResponseBody)
 	}
 	return re.Response.StatusCode, re.Message.Code
+}
+
+// fatalRecorder stands in for testing.TB so a test can check that a helper fails the test:
+// its Fatalf panics instead of ending the goroutine, and fails recovers.
+type fatalRecorder struct{ testing.TB }
+
+func (fatalRecorder) Helper() {}
+
+func (fatalRecorder) Fatalf(string, ...any) { panic(fatalPanic{}) }
+
+type fatalPanic struct{}
+
+// fails runs fn with a recorder and reports whether it failed the test.
+func fails(t *testing.T, fn func(tb testing.TB)) bool {
+	t.Helper()
+	f := fatalRecorder{TB: t}
+	failed := false
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				if _, ok := r.(fatalPanic); !ok {
+					panic(r)
+				}
+				failed = true
+			}
+		}()
+		fn(f)
+	}()
+	return failed
 }

@@ -23,6 +23,15 @@ func (s *Server) restRoutes() []route {
 		r("GET /applications/{app}/guilds/{guild}/commands", true, s.getCommands),
 		r("PUT /applications/{app}/guilds/{guild}/commands", true, s.putCommands),
 
+		r("POST /interactions/{id}/{token}/callback", false, s.callback),
+		r("GET /webhooks/{app}/{token}/messages/@original", false, s.getOriginal),
+		r("PATCH /webhooks/{app}/{token}/messages/@original", false, s.editOriginal),
+		r("DELETE /webhooks/{app}/{token}/messages/@original", false, s.deleteOriginal),
+		r("POST /webhooks/{app}/{token}", false, s.followup),
+		r("GET /webhooks/{app}/{token}/messages/{message}", false, s.getFollowup),
+		r("PATCH /webhooks/{app}/{token}/messages/{message}", false, s.editFollowup),
+		r("DELETE /webhooks/{app}/{token}/messages/{message}", false, s.deleteFollowup),
+
 		r("POST /channels/{channel}/messages", true, s.createMessage),
 		r("GET /channels/{channel}/messages/{message}", true, s.getMessage),
 		r("PATCH /channels/{channel}/messages/{message}", true, s.editMessage),

@@ -140,9 +140,10 @@ type Server struct {
 	closedDM map[string]bool   // users who do not accept DMs from the bot
 	messages map[string]*Message
 
-	commands   map[string][]*Command // by guild id, "" for global
-	commandIDs map[string]string     // scope/type/name → id, kept across overwrites
-	creates    map[string]int        // scope/day → commands created that day
+	commands    map[string][]*Command // by guild id, "" for global
+	commandIDs  map[string]string     // scope/type/name → id, kept across overwrites
+	creates     map[string]int        // scope/day → commands created that day
+	invocations map[string]*Invocation
 
 	gw gateway
 }
@@ -164,17 +165,18 @@ type channel struct {
 func NewServer(tb testing.TB, opts ...ServerOption) *Server {
 	tb.Helper()
 	s := &Server{
-		changed:    make(chan struct{}),
-		done:       make(chan struct{}),
-		users:      map[string]User{},
-		guilds:     map[string]*guild{},
-		channels:   map[string]*channel{},
-		dms:        map[string]string{},
-		closedDM:   map[string]bool{},
-		messages:   map[string]*Message{},
-		commands:   map[string][]*Command{},
-		commandIDs: map[string]string{},
-		creates:    map[string]int{},
+		changed:     make(chan struct{}),
+		done:        make(chan struct{}),
+		users:       map[string]User{},
+		guilds:      map[string]*guild{},
+		channels:    map[string]*channel{},
+		dms:         map[string]string{},
+		closedDM:    map[string]bool{},
+		messages:    map[string]*Message{},
+		commands:    map[string][]*Command{},
+		commandIDs:  map[string]string{},
+		creates:     map[string]int{},
+		invocations: map[string]*Invocation{},
 	}
 	for _, o := range opts {
 		o(s)
