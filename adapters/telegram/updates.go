@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"runtime/debug"
-	"sync/atomic"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf16"
 
