@@ -3,7 +3,11 @@
 // returns; nothing in this package knows which platform it is talking to.
 package bot
 
-import "github.com/pybrarian/pybrarian/content"
+import (
+	"context"
+
+	"github.com/pybrarian/pybrarian/content"
+)
 
 // ChatKind distinguishes one-to-one chats from groups, which changes how chatty the bot may be: in a
 // group it answers only what is clearly meant for it.
@@ -34,6 +38,22 @@ type Event struct {
 	Text string
 	// Choice is the Data of the Choice the user pressed, exactly as the core issued it.
 	Choice string
+	// IsAdmin tells whether the user administers the group (Telegram: creator or administrator;
+	// Discord: Manage Server or Manage Channels), for commands only administrators may use there.
+	// The core calls it only when such a command comes, so an adapter may ask its platform then.
+	// Nil means the platform cannot tell: the user is an administrator of a private chat only.
+	IsAdmin func(ctx context.Context) (bool, error)
+}
+
+// admin reports whether the event's user may change the chat's settings.
+func (e Event) admin(ctx context.Context) (bool, error) {
+	if e.Chat == Private {
+		return true, nil
+	}
+	if e.IsAdmin == nil {
+		return false, nil
+	}
+	return e.IsAdmin(ctx)
 }
 
 // addressed reports whether the bot should answer even when it has nothing useful to say.
