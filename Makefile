@@ -1,6 +1,6 @@
 # Developer shortcuts. CI runs .ci/run, which uses the same commands.
 
-.PHONY: run test race bench lint vet verify
+.PHONY: run test race bench lint vet verify fuzz
 
 # Run the bot: terminal chat unless platform tokens are set.
 run:
@@ -29,3 +29,8 @@ vet:
 verify:
 	go mod tidy
 	git diff --exit-code go.mod go.sum
+
+# Every fuzz target for FUZZTIME each (CI runs them for 3s).
+FUZZTIME ?= 30s
+fuzz:
+	.ci/fuzz $(FUZZTIME)

@@ -18,7 +18,7 @@ type clock struct{ t time.Time }
 
 func (c *clock) now() time.Time { return c.t }
 
-func newQuizBot(t *testing.T, st *storetest.Memory) (*Bot, *clock) {
+func newQuizBot(t testing.TB, st *storetest.Memory) (*Bot, *clock) {
 	t.Helper()
 	bank, _, err := quiz.NewBank(testKB(t))
 	if err != nil {

@@ -1,0 +1,28 @@
+package redis
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// FuzzConfigURL validates arbitrary REDIS_URL values: Validate never panics, and whatever it
+// reports never contains the URL's password.
+func FuzzConfigURL(f *testing.F) {
+	for _, s := range []string{"redis://:s3cret@localhost:6379/0", "rediss://user:pa%20ss@h:1/2", "redis://h:99999", "http://x:y@z", "redis://[::1]:6379", "redis://:%zz@h", ":"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		err := Config{URL: raw}.Validate()
+		if err == nil {
+			return
+		}
+		u, perr := url.Parse(raw)
+		if perr != nil || u.User == nil {
+			return
+		}
+		if pw, ok := u.User.Password(); ok && len(pw) >= 4 && strings.Contains(err.Error(), pw) {
+			t.Fatalf("Validate(%q) shows the password: %v", raw, err)
+		}
+	})
+}
