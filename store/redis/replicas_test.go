@@ -130,3 +130,36 @@ func replicasShareOneLearner(t *testing.T, c Config) {
 		}
 	}
 }
+
+// TestRoundTripsThroughTheCore counts what an answer costs through the whole core, settings
+// included: once a learner's language and chat settings are cached, each answer is one script.
+func TestRoundTripsThroughTheCore(t *testing.T) {
+	srv := redistest.Start(t)
+	c := Config{URL: srv.URL(), Prefix: uniquePrefix()}
+	s := mustOpen(t, c)
+	var rt redistest.RoundTrips
+	s.AddHook(&rt)
+	kb, err := content.Load(content.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := t0
+	core, err := bot.New(bot.Config{Content: kb, Quiz: newEngine(t, s), Settings: s, Now: func() time.Time { return now },
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := replica{core: core}
+	q := questionOf(r.say("ada", "/quiz all 11"))
+	now = now.Add(3 * time.Second)
+	q = questionOf(r.press("ada", q.Choices[q.Question.Correct].Data)) // warms the caches
+	rt.Reset()
+	const answers = 10
+	for range answers {
+		now = now.Add(time.Second)
+		q = questionOf(r.press("ada", q.Choices[q.Question.Correct].Data))
+	}
+	if got := rt.ByCommand(); got["evalsha"] != answers || rt.Count() != answers {
+		t.Errorf("%d answers through the core cost %v, want %d scripts and nothing else", answers, got, answers)
+	}
+}
