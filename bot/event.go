@@ -1,6 +1,14 @@
 // Package bot is Pybrarian's platform-neutral core. Adapters (Telegram, Discord, the terminal) turn
 // what their platform delivers into an Event, pass it to Bot.Handle, and render the Replies it
 // returns; nothing in this package knows which platform it is talking to.
+//
+// Every event goes through one pipeline: middleware shared by all (recovery, logging, input
+// bounds, parsing, the reply language, reachability, settling answers of unknown outcome) around
+// one router of commands, pressed choices and plain text. Commands declare their arguments, so
+// platform menus are built from the same table. Adapters also attach a Sender, through which the
+// core speaks first (Bot.Send) to chats no event came from; Once makes such work happen once
+// across replicas. Settings (a learner's language, a chat's quiz mode and reachability) are kept
+// apart from quiz progress, so a lookup never touches the quiz.
 package bot
 
 import (
