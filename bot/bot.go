@@ -22,9 +22,14 @@ type Config struct {
 	// Settings keeps /lang, /quizmode and the unreachable mark; nil leaves /lang and /quizmode
 	// out, and replies follow the platform's language.
 	Settings Settings
-	// Middleware wraps the pipeline inside the core's own (recovery, input bounds), outermost
-	// first: metrics and rate limits plug in here without touching routing.
+	// Middleware wraps the pipeline inside the core's own (recovery, input bounds, rate limits),
+	// outermost first: further concerns plug in here without touching routing.
 	Middleware []Middleware
+	// Observer is told what the core does, for metrics; nil observes nothing.
+	Observer Observer
+	// RateLimit bounds how many events one user may send (default 20 per 10 s); commands that
+	// start something (a round) are also limited per chat. Zero Events disables the limits.
+	RateLimit RateLimit
 	// Now is the clock; tests inject a fixed one. Defaults to time.Now.
 	Now func() time.Time
 	// Logger receives internal errors and recovered panics. Defaults to slog.Default().
@@ -42,6 +47,8 @@ type Bot struct {
 	router   router
 	pipeline HandlerFunc
 	quiet    *logLimiter
+	obs      Observer
+	limits   *rateLimits
 
 	sendersMu sync.RWMutex
 	senders   map[string]Sender
@@ -65,6 +72,13 @@ func New(cfg Config) (*Bot, error) {
 		b.log = slog.Default()
 	}
 	b.quiet = newLogLimiter(b.now, time.Minute)
+	b.obs = cfg.Observer
+	if b.obs == nil {
+		b.obs = nopObserver{}
+	}
+	if cfg.RateLimit.Events > 0 {
+		b.limits = newRateLimits(cfg.RateLimit, b.now)
+	}
 	if cfg.Settings != nil {
 		b.settings = newSettingsCache(cfg.Settings, b.now)
 	}
@@ -86,7 +100,7 @@ func New(cfg Config) (*Bot, error) {
 
 	// The pipeline, outermost first. Recovery comes first so that nothing, not even the language
 	// look-up, can take an adapter down; input is bounded before anything reads it.
-	chain := []Middleware{b.recoverPanics, b.logEvents, b.boundInput, b.parse, b.resolveLang}
+	chain := []Middleware{b.recoverPanics, b.observeEvents, b.boundInput, b.parse, b.resolveLang, b.limitRate}
 	chain = append(chain, cfg.Middleware...)
 	chain = append(chain, b.markReachable, b.settleFirst)
 	h := b.router.route
@@ -127,7 +141,10 @@ func (b *Bot) Content() *content.KB { return b.kb }
 func (b *Bot) Handle(ctx context.Context, ev Event) []Reply {
 	req := &Request{Event: ev, Lang: content.ParseLocale(ev.Locale)}
 	replies, err := b.pipeline(ctx, req)
-	if err != nil {
+	switch {
+	case errors.Is(err, errLimited):
+		return replies // the notice, once a window; then nothing
+	case err != nil:
 		return []Reply{b.replyForError(req, err)}
 	}
 	return replies
@@ -146,21 +163,28 @@ func (b *Bot) recoverPanics(next HandlerFunc) HandlerFunc {
 	}
 }
 
-// logEvents logs each event at debug level: what kind it was and how long it took, never its text.
-func (b *Bot) logEvents(next HandlerFunc) HandlerFunc {
+// observeEvents reports each event to the Observer and logs it at debug level: its kind, command,
+// outcome and how long it took, never its text.
+func (b *Bot) observeEvents(next HandlerFunc) HandlerFunc {
 	return func(ctx context.Context, req *Request) ([]Reply, error) {
 		start := time.Now()
 		replies, err := next(ctx, req)
-		if b.log.Enabled(ctx, slog.LevelDebug) {
-			kind := "text"
-			switch {
-			case req.Choice != "":
-				kind = "choice"
-			case req.Command != "":
-				kind = "/" + clip(req.Command, 32)
+		took := time.Since(start)
+		kind, cmd := "text", ""
+		switch {
+		case req.Choice != "":
+			kind = "choice"
+		case req.Command != "":
+			kind, cmd = "command", req.Command
+			if b.router.byName[cmd] == nil {
+				cmd = "unknown" // keeps metric labels to the registered names
 			}
-			b.log.Debug("event", "platform", req.Platform, "chat", req.Chat, "kind", kind,
-				"replies", len(replies), "err", err != nil, "took", time.Since(start))
+		}
+		outcome := outcomeOf(err)
+		b.obs.Event(req.Platform, kind, cmd, outcome, took)
+		if b.log.Enabled(ctx, slog.LevelDebug) {
+			b.log.Debug("event", "platform", req.Platform, "chat", req.Chat, "kind", kind, "command", cmd,
+				"outcome", outcome, "replies", len(replies), "took", took)
 		}
 		return replies, err
 	}

@@ -127,6 +127,7 @@ func (b *Bot) handleText(ctx context.Context, req *Request) ([]Reply, error) {
 // entryReply presents one entry: summary, details, features, corrections, status, a tip and links,
 // as text and as a structured card for platforms with rich layouts.
 func (b *Bot) entryReply(lang content.Lang, m content.Match, typed string) Reply {
+	b.obs.Lookup(lookupOutcome(m, typed))
 	e := m.Entry
 	var t Markup
 	if m.Kind == content.TypoMatch {
@@ -247,6 +248,7 @@ func (b *Bot) names(lang content.Lang, ids []string) string {
 
 // notFoundReply says honestly that a name is unknown, offering close names as suggestions only.
 func (b *Bot) notFoundReply(lang content.Lang, name string, m content.Match) Reply {
+	b.obs.Lookup("not_found")
 	var t Markup
 	t.Plain(T(lang, msgNotFound, clip(strings.TrimSpace(name), 60)))
 	if len(m.Suggestions) > 0 {
@@ -333,6 +335,8 @@ func (b *Bot) compare(req *Request, x, y string) []Reply {
 		}
 		return out
 	}
+	b.obs.Lookup(lookupOutcome(mx, x))
+	b.obs.Lookup(lookupOutcome(my, y))
 	if mx.Entry == my.Entry {
 		return []Reply{{Text: Text(T(lang, msgCompareSame)), Entry: mx.Entry.ID}}
 	}

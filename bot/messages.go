@@ -139,6 +139,7 @@ const (
 	msgWhenMinute          msgID = "when-minute"
 	msgWhenHour            msgID = "when-hour"
 	msgWhenDay             msgID = "when-day"
+	msgRateLimited         msgID = "rate-limited"
 	msgTooLong             msgID = "too-long"
 	msgBusy                msgID = "busy"
 	msgCorrupt             msgID = "corrupt"
@@ -274,6 +275,7 @@ var catalog = map[msgID]content.Text{
 	msgWhenHours:           {EN: "in %d hours", ZH: "%d 小时后"},
 	msgWhenDays:            {EN: "in %d days", ZH: "%d 天后"},
 	msgListSep:             {EN: ", ", ZH: "、"},
+	msgRateLimited:         {EN: "Slow down a little: you are sending messages faster than I answer them. Try again in a few seconds.", ZH: "慢一点：你发消息的速度超过了我回复的速度。请过几秒再试。"},
 	msgTooLong:             {EN: "That message is too long for me: I read at most %d characters. Ask about one library at a time.", ZH: "这条消息太长了：我最多读取 %d 个字符。请一次只问一个库。"},
 	msgBusy:                {EN: "I'm busy saving your last answer elsewhere. Please try again.", ZH: "你的上一个答案正在别处保存，请再试一次。"},
 	msgCorrupt:             {EN: "Your saved progress could not be read, and the operators have been told. Send /forget yes to start afresh; the unreadable record is kept aside for them to study.", ZH: "你保存的学习记录无法读取，已通知管理员。发送 /forget yes 可以重新开始；无法读取的记录会另行保存，供管理员排查。"},

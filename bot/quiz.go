@@ -41,8 +41,8 @@ var (
 
 func (b *Bot) quizCommands() []Command {
 	return []Command{
-		{Name: "quiz", Args: []Arg{argTopic, argCount}, Help: catalog[msgHelpQuiz], Handler: b.cmdQuiz},
-		{Name: "review", Args: []Arg{argCount}, Help: catalog[msgHelpReview], Handler: b.cmdReview},
+		{Name: "quiz", Args: []Arg{argTopic, argCount}, Help: catalog[msgHelpQuiz], Starts: true, Handler: b.cmdQuiz},
+		{Name: "review", Args: []Arg{argCount}, Help: catalog[msgHelpReview], Starts: true, Handler: b.cmdReview},
 		{Name: "stop", Help: catalog[msgHelpStop], Handler: b.cmdStop},
 		{Name: "stats", Help: catalog[msgHelpStats], Handler: b.cmdStats},
 		{Name: "leaderboard", Help: catalog[msgHelpLeaderboard], Handler: b.cmdLeaderboard},
@@ -76,6 +76,7 @@ func (b *Bot) cmdQuiz(ctx context.Context, req *Request) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.observeRounds(step, true)
 	return b.stepReplies(ctx, req, step, false), nil
 }
 
@@ -109,6 +110,7 @@ func (b *Bot) cmdReview(ctx context.Context, req *Request) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.observeRounds(step, true)
 	return b.stepReplies(ctx, req, step, false), nil
 }
 
@@ -117,16 +119,32 @@ func (b *Bot) cmdStop(ctx context.Context, req *Request) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
+	b.obs.Round(false)
 	return []Reply{b.summaryReply(req.Lang, sum)}, nil
 }
 
 // answerChoice grades a pressed button.
 func (b *Bot) answerChoice(ctx context.Context, req *Request) ([]Reply, error) {
 	step, err := b.quiz.Answer(ctx, quizUser(req.Event), req.Choice, b.now())
+	b.obs.Answer(answerOutcome(step, err))
 	if err != nil {
 		return nil, err
 	}
+	b.observeRounds(step, false)
 	return b.stepReplies(ctx, req, step, true), nil
+}
+
+// observeRounds reports the rounds a step started, replaced or finished.
+func (b *Bot) observeRounds(step quiz.Step, started bool) {
+	if started {
+		b.obs.Round(true)
+	}
+	if step.Closed != nil {
+		b.obs.Round(false)
+	}
+	if step.Summary != nil {
+		b.obs.Round(false)
+	}
 }
 
 // stepReplies renders a step: the summary of a round it closed, feedback (replacing the question
@@ -414,6 +432,8 @@ func (b *Bot) answerText(ctx context.Context, req *Request) (replies []Reply, ok
 	case err != nil:
 		return nil, false, err
 	case outcome == quiz.Graded:
+		b.obs.Answer(answerOutcome(step, nil))
+		b.observeRounds(step, false)
 		return b.stepReplies(ctx, req, step, false), true, nil
 	case outcome == quiz.NotAChoice:
 		if !req.addressed() {

@@ -75,7 +75,9 @@ type Command struct {
 	// Hidden commands work but are left out of /help and command menus (/start).
 	Hidden bool
 	// Native lists the command only on platforms that render quizzes natively (/quizmode).
-	Native  bool
+	Native bool
+	// Starts marks commands that start something (a round): they are rate-limited per chat too.
+	Starts  bool
 	Handler HandlerFunc
 }
 

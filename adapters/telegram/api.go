@@ -76,7 +76,7 @@ func unreachable(apiErr *tgbotapi.Error) error {
 // again; 5xx answers and network errors are retried with exponential backoff a few times; a 403
 // gives up with an error wrapping bot.ErrUnreachable. When to is set the request is a message to that chat
 // and waits its turn in the flood limiter first.
-func (a *Adapter) call(ctx context.Context, to *target, fn func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error)) (*tgbotapi.APIResponse, error) {
+func (a *Adapter) call(ctx context.Context, to *target, method string, fn func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error)) (*tgbotapi.APIResponse, error) {
 	backoff := a.backoffMin
 	floods, failures := 0, 0
 	for {
@@ -86,8 +86,10 @@ func (a *Adapter) call(ctx context.Context, to *target, fn func(api *tgbotapi.Bo
 			}
 		}
 		rctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		start := time.Now()
 		resp, err := fn(a.api(rctx))
 		cancel()
+		a.observe(method, start, err)
 		if err == nil {
 			return resp, nil
 		}
@@ -133,14 +135,14 @@ func keyOf(to *target) string {
 // request sends a raw method with params; used for everything the library's configs cannot
 // express in v5.5.1 (message_thread_id, secret_token).
 func (a *Adapter) request(ctx context.Context, to *target, method string, params tgbotapi.Params) (*tgbotapi.APIResponse, error) {
-	return a.call(ctx, to, func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
+	return a.call(ctx, to, method, func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
 		return api.MakeRequest(method, params)
 	})
 }
 
 // do sends one of the library's configs.
 func (a *Adapter) do(ctx context.Context, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
-	return a.call(ctx, nil, func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
+	return a.call(ctx, nil, methodOf(c), func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
 		return api.Request(c)
 	})
 }
@@ -165,4 +167,43 @@ func decodeMessage(resp *tgbotapi.APIResponse) (tgbotapi.Message, error) {
 	var m tgbotapi.Message
 	err := json.Unmarshal(resp.Result, &m)
 	return m, err
+}
+
+// methodOf names the Bot API method of a library config, for metrics.
+func methodOf(c tgbotapi.Chattable) string {
+	switch c.(type) {
+	case tgbotapi.CallbackConfig:
+		return "answerCallbackQuery"
+	case tgbotapi.SetMyCommandsConfig:
+		return "setMyCommands"
+	case tgbotapi.InlineConfig:
+		return "answerInlineQuery"
+	case tgbotapi.DeleteWebhookConfig:
+		return "deleteWebhook"
+	case tgbotapi.UpdateConfig:
+		return "getUpdates"
+	}
+	return "other"
+}
+
+// observe reports one API call's result to the Observer: "ok", "429", "403", "4xx", "5xx", or
+// "error" when no answer came.
+func (a *Adapter) observe(method string, start time.Time, err error) {
+	if a.cfg.Observer == nil {
+		return
+	}
+	result := "ok"
+	var apiErr *tgbotapi.Error
+	switch {
+	case err == nil:
+	case errors.As(err, &apiErr) && (apiErr.Code == http.StatusTooManyRequests || apiErr.Code == http.StatusForbidden):
+		result = strconv.Itoa(apiErr.Code)
+	case errors.As(err, &apiErr) && apiErr.Code >= 500:
+		result = "5xx"
+	case errors.As(err, &apiErr) && apiErr.Code >= 400:
+		result = "4xx"
+	default:
+		result = "error"
+	}
+	a.cfg.Observer.APICall(Platform, method, result, time.Since(start))
 }

@@ -36,6 +36,7 @@ func (a *Adapter) longPoll(ctx context.Context) error {
 			if ctx.Err() != nil {
 				break
 			}
+			a.pollErr.Store(&err)
 			if errors.Is(err, ErrTokenRejected) {
 				return err
 			}
@@ -46,6 +47,7 @@ func (a *Adapter) longPoll(ctx context.Context) error {
 			continue
 		}
 		failures = 0
+		a.pollErr.Store(nil)
 		fresh := 0
 		for _, raw := range raws {
 			var head struct {
@@ -117,7 +119,11 @@ func (a *Adapter) getUpdates(ctx context.Context, offset int, timeout time.Durat
 	cfg := tgbotapi.UpdateConfig{Offset: offset, Timeout: int(timeout / time.Second), AllowedUpdates: allowedUpdates}
 	rctx, cancel := context.WithTimeout(ctx, timeout+requestTimeout)
 	defer cancel()
+	start := time.Now()
 	resp, err := a.api(rctx).Request(cfg)
+	if ctx.Err() == nil {
+		a.observe("getUpdates", start, err)
+	}
 	if err != nil {
 		var apiErr *tgbotapi.Error
 		if errors.As(err, &apiErr) && apiErr.Code == http.StatusUnauthorized {

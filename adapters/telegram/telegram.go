@@ -21,6 +21,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -101,6 +102,14 @@ type Config struct {
 	// ShutdownGrace is how long updates being handled when Run's context ends may still take to
 	// finish and send their replies (default 5 s). Nothing new is taken meanwhile.
 	ShutdownGrace time.Duration
+	// Observer is told of every Bot API call, for metrics; nil observes nothing.
+	Observer Observer
+}
+
+// Observer receives each Bot API call's method, result ("ok", "429", "403", "4xx", "5xx" or
+// "error") and latency. Method names are Telegram's, a small fixed set.
+type Observer interface {
+	APICall(platform, method, result string, took time.Duration)
 }
 
 var secretToken = regexp.MustCompile(`^[A-Za-z0-9_-]{1,256}$`)
@@ -150,6 +159,10 @@ type Adapter struct {
 	// ready is closed once Run knows who the bot is; base is the context updates are handled in.
 	ready chan struct{}
 	base  context.Context
+	// pollErr is the last getUpdates failure, nil once a poll succeeds: what Healthy reports.
+	pollErr atomic.Pointer[error]
+	// stopping is set once Run's context ends: no new update is taken.
+	stopping atomic.Bool
 
 	// Tunables; tests shorten none of them, they drive the clock instead.
 	pollTimeout time.Duration // long-poll timeout asked of getUpdates
@@ -253,6 +266,20 @@ func (a *Adapter) UserName() string {
 // Ready is closed once Run has connected to Telegram and takes updates.
 func (a *Adapter) Ready() <-chan struct{} { return a.ready }
 
+// Healthy reports nil while the adapter is connected: after getMe, and in polling mode while
+// getUpdates succeeds. Readiness probes ask it.
+func (a *Adapter) Healthy() error {
+	select {
+	case <-a.ready:
+	default:
+		return errors.New("connecting to Telegram")
+	}
+	if p := a.pollErr.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
 // Run connects, then serves until ctx is cancelled: by long polling, or in webhook mode by
 // registering WebhookURL with Telegram while Main serves WebhookHandler. When ctx ends it stops
 // taking updates and waits up to ShutdownGrace for those in hand to finish. It returns an error
@@ -265,6 +292,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	defer cancel()
 	a.base = hctx
 	stopGrace := context.AfterFunc(ctx, func() {
+		a.stopping.Store(true)
 		select {
 		case <-a.clock.After(a.cfg.ShutdownGrace):
 		case <-hctx.Done():

@@ -98,7 +98,8 @@ func (a *Adapter) WebhookHandler() http.Handler {
 			http.Error(w, "starting", http.StatusServiceUnavailable)
 			return
 		}
-		if a.base.Err() != nil {
+		if a.stopping.Load() || a.base.Err() != nil {
+			// Shutting down: updates in hand finish, new ones go to another replica or wait.
 			http.Error(w, "stopping", http.StatusServiceUnavailable)
 			return
 		}

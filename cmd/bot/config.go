@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strings"
 	"time"
 
 	"github.com/pybrarian/pybrarian/adapters/telegram"
+	"github.com/pybrarian/pybrarian/bot"
 	"github.com/pybrarian/pybrarian/store/redis"
 )
 
@@ -23,6 +25,15 @@ type Config struct {
 	DataDir string
 	// LogLevel is debug, info, warn or error (BOT_LOG_LEVEL).
 	LogLevel string
+	// LogFormat is json, text, or auto: JSON when stderr is not a terminal (BOT_LOG_FORMAT).
+	LogFormat string
+	// HTTPAddr starts the ops server (/healthz, /readyz, /metrics) there (BOT_HTTP_ADDR).
+	HTTPAddr string
+	// ShutdownTimeout bounds how long updates in hand may take to finish after SIGTERM
+	// (BOT_SHUTDOWN_TIMEOUT).
+	ShutdownTimeout time.Duration
+	// RateLimit is the per-user limit, "20/10s" or "off" (BOT_RATE_LIMIT).
+	RateLimit string
 
 	// Console forces the terminal chat even when platform tokens are set (-console).
 	Console bool
@@ -62,7 +73,8 @@ type Config struct {
 // DefaultConfig is the configuration with nothing set: the terminal chat on embedded content.
 func DefaultConfig() Config {
 	return Config{
-		DataDir: "./data", LogLevel: "info", User: "console", Locale: "en",
+		DataDir: "./data", LogLevel: "info", LogFormat: "auto", User: "console", Locale: "en",
+		ShutdownTimeout: 8 * time.Second, RateLimit: bot.DefaultRateLimit.String(),
 		RedisPrefix:      redis.DefaultPrefix,
 		RedisDialTimeout: redis.DefaultTimeout, RedisReadTimeout: redis.DefaultTimeout, RedisWriteTimeout: redis.DefaultTimeout,
 	}
@@ -73,6 +85,10 @@ var envVars = []struct{ name, flag, help string }{
 	{"BOT_CONTENT_DIR", "-content-dir", "directory of extra or overriding knowledge-base entries"},
 	{"BOT_DATA_DIR", "-data-dir", "directory of the embedded progress store (default ./data)"},
 	{"BOT_LOG_LEVEL", "-log-level", "debug, info, warn or error"},
+	{"BOT_LOG_FORMAT", "-log-format", "json, text or auto (JSON when stderr is not a terminal)"},
+	{"BOT_HTTP_ADDR", "-http-addr", "address of the ops server: /healthz, /readyz, /metrics (default: none)"},
+	{"BOT_SHUTDOWN_TIMEOUT", "-shutdown-timeout", "how long updates in hand may finish after SIGTERM (default 8s)"},
+	{"BOT_RATE_LIMIT", "-rate-limit", "events per user, e.g. 20/10s, or off (default 20/10s)"},
 	{"BOT_CONSOLE_USER", "-user", "terminal chat user id"},
 	{"BOT_LOCALE", "-locale", "terminal chat language, en or zh"},
 	{"TELEGRAM_TOKEN", "", "Telegram bot token from @BotFather (runs the Telegram adapter)"},
@@ -98,6 +114,9 @@ func (c *Config) fromEnv(getenv func(string) string) {
 	set(&c.ContentDir, "BOT_CONTENT_DIR")
 	set(&c.DataDir, "BOT_DATA_DIR")
 	set(&c.LogLevel, "BOT_LOG_LEVEL")
+	set(&c.LogFormat, "BOT_LOG_FORMAT")
+	set(&c.HTTPAddr, "BOT_HTTP_ADDR")
+	set(&c.RateLimit, "BOT_RATE_LIMIT")
 	set(&c.User, "BOT_CONSOLE_USER")
 	set(&c.Locale, "BOT_LOCALE")
 	set(&c.TelegramToken, "TELEGRAM_TOKEN")
@@ -113,7 +132,7 @@ func (c *Config) fromEnv(getenv func(string) string) {
 	for _, d := range []struct {
 		dst  *time.Duration
 		name string
-	}{{&c.RedisDialTimeout, "REDIS_DIAL_TIMEOUT"}, {&c.RedisReadTimeout, "REDIS_READ_TIMEOUT"}, {&c.RedisWriteTimeout, "REDIS_WRITE_TIMEOUT"}} {
+	}{{&c.RedisDialTimeout, "REDIS_DIAL_TIMEOUT"}, {&c.RedisReadTimeout, "REDIS_READ_TIMEOUT"}, {&c.RedisWriteTimeout, "REDIS_WRITE_TIMEOUT"}, {&c.ShutdownTimeout, "BOT_SHUTDOWN_TIMEOUT"}} {
 		if v := strings.TrimSpace(getenv(d.name)); v != "" {
 			t, err := time.ParseDuration(v)
 			if err != nil || t <= 0 {
@@ -130,6 +149,10 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.ContentDir, "content-dir", c.ContentDir, "directory of extra or overriding entries (BOT_CONTENT_DIR)")
 	fs.StringVar(&c.DataDir, "data-dir", c.DataDir, "directory of the embedded progress store (BOT_DATA_DIR)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log level: debug, info, warn, error (BOT_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log format: json, text or auto (BOT_LOG_FORMAT)")
+	fs.StringVar(&c.HTTPAddr, "http-addr", c.HTTPAddr, "ops server address for /healthz, /readyz, /metrics (BOT_HTTP_ADDR)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time updates in hand may take to finish after SIGTERM (BOT_SHUTDOWN_TIMEOUT)")
+	fs.StringVar(&c.RateLimit, "rate-limit", c.RateLimit, "events per user, e.g. 20/10s, or off (BOT_RATE_LIMIT)")
 	fs.BoolVar(&c.Console, "console", c.Console, "run the terminal chat even when platform tokens are set")
 	fs.BoolVar(&c.JSON, "json", c.JSON, "terminal chat prints one JSON object per reply")
 	fs.StringVar(&c.User, "user", c.User, "terminal chat user id (BOT_CONSOLE_USER)")
@@ -146,6 +169,22 @@ func (c Config) Validate() error {
 	errs := append([]error(nil), c.envErrs...)
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, fmt.Errorf("BOT_LOG_LEVEL / -log-level: %w", err))
+	}
+	switch c.LogFormat {
+	case "json", "text", "auto":
+	default:
+		errs = append(errs, fmt.Errorf("BOT_LOG_FORMAT / -log-format: %q is not json, text or auto", c.LogFormat))
+	}
+	if c.HTTPAddr != "" {
+		if _, port, err := net.SplitHostPort(c.HTTPAddr); err != nil || port == "" {
+			errs = append(errs, fmt.Errorf("BOT_HTTP_ADDR / -http-addr: %q is not host:port or :port", c.HTTPAddr))
+		}
+	}
+	if c.ShutdownTimeout <= 0 {
+		errs = append(errs, fmt.Errorf("BOT_SHUTDOWN_TIMEOUT / -shutdown-timeout: %v must be positive", c.ShutdownTimeout))
+	}
+	if _, err := bot.ParseRateLimit(c.RateLimit); err != nil {
+		errs = append(errs, fmt.Errorf("BOT_RATE_LIMIT / -rate-limit: %w", err))
 	}
 	if c.Locale != "en" && c.Locale != "zh" {
 		errs = append(errs, fmt.Errorf("BOT_LOCALE / -locale: %q is not en or zh", c.Locale))
@@ -182,10 +221,15 @@ func parseLevel(s string) (slog.Level, error) {
 	return l, nil
 }
 
-// newLogger writes structured logs to w (stderr), keeping stdout for the chat.
-func newLogger(w io.Writer, level string) *slog.Logger {
+// newLogger writes structured logs to w (stderr), keeping stdout for the chat: JSON for a log
+// collector, text for a person at a terminal, unless format says which.
+func newLogger(w io.Writer, level, format string, terminal bool) *slog.Logger {
 	l, _ := parseLevel(level)
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+	opts := &slog.HandlerOptions{Level: l}
+	if format == "json" || (format == "auto" && !terminal) {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // telegram is the Telegram adapter's configuration.
@@ -193,7 +237,7 @@ func (c Config) telegram(log *slog.Logger) telegram.Config {
 	return telegram.Config{
 		Token: c.TelegramToken, Endpoint: c.TelegramEndpoint,
 		WebhookURL: c.TelegramWebhookURL, WebhookListen: c.TelegramWebhookListen, WebhookSecret: c.TelegramWebhookSecret,
-		Logger: log,
+		Logger: log, ShutdownGrace: c.ShutdownTimeout,
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/pybrarian/pybrarian/adapters/telegram"
 	"github.com/pybrarian/pybrarian/bot"
 	"github.com/pybrarian/pybrarian/content"
+	"github.com/pybrarian/pybrarian/ops"
 	"github.com/pybrarian/pybrarian/quiz"
 	"github.com/pybrarian/pybrarian/store/bolt"
 	"github.com/pybrarian/pybrarian/store/redis"
@@ -49,6 +50,8 @@ func runAt(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 			return runReports(ctx, args[1:], stdout, stderr, getenv)
 		case "migrate":
 			return runMigrate(ctx, args[1:], stdout, stderr, getenv)
+		case "healthcheck":
+			return runHealthcheck(ctx, args[1:], stdout, stderr, getenv)
 		}
 	}
 	m := NewMain(stdin, stdout, stderr, getenv)
@@ -126,11 +129,7 @@ func (m *Main) ParseFlags(args []string) error {
 // backend is everything the program needs from a progress store; store/bolt and store/redis both
 // provide it.
 type backend interface {
-	quiz.Store
-	quiz.Leaderboards
-	quiz.Reports
-	bot.Settings
-	telegram.Store
+	ops.Store
 	io.Closer
 }
 
@@ -142,7 +141,11 @@ type adapter interface {
 // Run builds the bot and serves until ctx is cancelled; with only the terminal chat, until its input
 // ends.
 func (m *Main) Run(ctx context.Context) error {
-	m.log = newLogger(m.stderr, m.Config.LogLevel)
+	m.log = newLogger(m.stderr, m.Config.LogLevel, m.Config.LogFormat, isTerminal(m.stderr))
+	limit, err := bot.ParseRateLimit(m.Config.RateLimit) // Validate checked it
+	if err != nil {
+		return err
+	}
 	kb, err := loadContent(m.Config.ContentDir)
 	if err != nil {
 		return err
@@ -151,16 +154,28 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, m.Config, m.log)
+	raw, err := openStore(ctx, m.Config, m.log)
 	if err != nil {
 		return err
 	}
-	m.closers = append(m.closers, st)
-	engine, err := quiz.NewEngine(quiz.Config{Bank: bank, Store: st, Boards: st, Reports: st})
+	m.closers = append(m.closers, raw)
+	var engine *quiz.Engine
+	metrics := ops.NewMetrics(lostCredits(raw), func() uint64 { return engine.Busy() })
+	health := ops.NewHealth(metrics)
+	storeName := "bolt"
+	if rs, ok := raw.(*redis.Store); ok {
+		storeName = "redis"
+		health.Store(storeName, rs.Ping)
+	} else {
+		health.Store(storeName, func(context.Context) error { return nil })
+	}
+	st := ops.InstrumentStore(storeName, raw, metrics)
+	engine, err = quiz.NewEngine(quiz.Config{Bank: bank, Store: st, Boards: st, Reports: st})
 	if err != nil {
 		return err
 	}
-	core, err := bot.New(bot.Config{Content: kb, Quiz: engine, Settings: st, Logger: m.log, Now: m.Now})
+	core, err := bot.New(bot.Config{Content: kb, Quiz: engine, Settings: st, Logger: m.log, Now: m.Now,
+		Observer: metrics, RateLimit: limit})
 	if err != nil {
 		return err
 	}
@@ -168,11 +183,14 @@ func (m *Main) Run(ctx context.Context) error {
 	var adapters []adapter
 	var http httpServers
 	if m.Config.TelegramToken != "" {
-		tg, err := telegram.New(m.Config.telegram(m.log), core, st)
+		cfg := m.Config.telegram(m.log)
+		cfg.Observer = metrics
+		tg, err := telegram.New(cfg, core, st)
 		if err != nil {
 			return err
 		}
 		core.Attach(telegram.Platform, tg)
+		health.Adapter(telegram.Platform, tg.Healthy)
 		adapters = append(adapters, tg)
 		if m.Config.TelegramWebhookURL != "" {
 			http.handle(tg.WebhookListen(), tg.WebhookPath(), tg.WebhookHandler())
@@ -187,12 +205,42 @@ func (m *Main) Run(ctx context.Context) error {
 		core.Attach(console.Platform, c)
 		adapters = append(adapters, c)
 	}
+	if m.Config.HTTPAddr != "" {
+		h := health.Handler()
+		for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+			http.handle(m.Config.HTTPAddr, path, h)
+		}
+	}
 	if err := http.listen(m.log); err != nil {
 		return err
 	}
 	m.httpAddrs = http.addrs()
 	close(m.listening)
-	return runAll(ctx, append(adapters, &http))
+
+	// The HTTP listeners outlive the adapters: while they drain after SIGTERM, /readyz says 503
+	// and the webhook refuses new updates, so the load balancer and Telegram send them elsewhere.
+	httpCtx, stopHTTP := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopHTTP()
+	httpDone := make(chan error, 1)
+	go func() { httpDone <- http.Run(httpCtx) }()
+	health.SetReady()
+	stopping := context.AfterFunc(ctx, func() {
+		health.SetStopping()
+		m.log.Info("shutting down: finishing the updates in hand", "timeout", m.Config.ShutdownTimeout)
+	})
+	defer stopping()
+	err = runAll(ctx, adapters)
+	stopHTTP()
+	return errors.Join(err, <-httpDone)
+}
+
+// lostCredits reads the Redis store's count of dropped leaderboard credits; the embedded store
+// drops none.
+func lostCredits(st backend) func() uint64 {
+	if rs, ok := st.(*redis.Store); ok {
+		return rs.LostCredits
+	}
+	return nil
 }
 
 // Listening is closed once Run has bound its HTTP listeners; HTTPAddrs then tells where.
@@ -276,12 +324,13 @@ func loadContent(dir string) (*content.KB, error) {
 	return kb, nil
 }
 
-// isTerminal reports whether r is a terminal a person types into, as opposed to a pipe or file.
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
+// isTerminal reports whether f (stdin, stderr) is a terminal a person uses, as opposed to a pipe or
+// file.
+func isTerminal(f any) bool {
+	file, ok := f.(*os.File)
 	if !ok {
 		return false
 	}
-	fi, err := f.Stat()
+	fi, err := file.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

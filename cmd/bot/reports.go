@@ -29,7 +29,7 @@ func runReports(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		fmt.Fprintln(stderr, "bot reports:", err)
 		return 2
 	}
-	st, err := openStore(ctx, cfg, newLogger(stderr, cfg.LogLevel))
+	st, err := openStore(ctx, cfg, newLogger(stderr, cfg.LogLevel, cfg.LogFormat, isTerminal(stderr)))
 	if err != nil {
 		fmt.Fprintln(stderr, "bot reports:", err)
 		return 1

@@ -1,0 +1,130 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/pybrarian/pybrarian/bot"
+	"github.com/pybrarian/pybrarian/quiz"
+)
+
+// Store is everything the bot keeps in its progress store. Both stores implement it.
+type Store interface {
+	quiz.Store
+	quiz.Leaderboards
+	quiz.Reports
+	bot.Settings
+	bot.Claims
+	PutQuizPoll(ctx context.Context, id string, ref []byte) error
+	QuizPoll(ctx context.Context, id string) ([]byte, error)
+}
+
+// InstrumentStore returns s with every operation timed and counted under the store's name
+// ("bolt", "redis"): the latency histogram and error counts operators watch for a slow or
+// refusing store.
+func InstrumentStore(name string, s Store, m *Metrics) Store { return &instrumented{s, name, m} }
+
+type instrumented struct {
+	Store
+	name string
+	m    *Metrics
+}
+
+// done records an operation that started at start and ended with err.
+func (s *instrumented) done(op string, start time.Time, err error) {
+	kind := ""
+	switch {
+	case err == nil:
+	case errors.Is(err, quiz.ErrUnavailable):
+		kind = "unavailable"
+	case errors.Is(err, quiz.ErrConflict):
+		kind = "conflict"
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		kind = "canceled"
+	default:
+		kind = "other"
+	}
+	s.m.storeOp(s.name, op, time.Since(start), kind)
+}
+
+func (s *instrumented) Load(ctx context.Context, user string, withCards bool) (quiz.Record, error) {
+	start := time.Now()
+	rec, err := s.Store.Load(ctx, user, withCards)
+	op := "load"
+	if withCards {
+		op = "load_cards"
+	}
+	s.done(op, start, err)
+	return rec, err
+}
+
+func (s *instrumented) Commit(ctx context.Context, user string, w quiz.Write) (uint64, error) {
+	start := time.Now()
+	v, err := s.Store.Commit(ctx, user, w)
+	s.done("commit", start, err)
+	return v, err
+}
+
+func (s *instrumented) Forget(ctx context.Context, user string, boards []quiz.Board) error {
+	start := time.Now()
+	err := s.Store.Forget(ctx, user, boards)
+	s.done("forget", start, err)
+	return err
+}
+
+func (s *instrumented) Top(ctx context.Context, b quiz.Board, n int, user string) ([]quiz.Standing, quiz.Standing, bool, error) {
+	start := time.Now()
+	top, me, ok, err := s.Store.Top(ctx, b, n, user)
+	s.done("leaderboard", start, err)
+	return top, me, ok, err
+}
+
+func (s *instrumented) AddReport(ctx context.Context, r quiz.Report) error {
+	start := time.Now()
+	err := s.Store.AddReport(ctx, r)
+	s.done("add_report", start, err)
+	return err
+}
+
+func (s *instrumented) ChatSetting(ctx context.Context, chat, key string) (string, error) {
+	start := time.Now()
+	v, err := s.Store.ChatSetting(ctx, chat, key)
+	s.done("chat_setting", start, err)
+	return v, err
+}
+
+func (s *instrumented) SetChatSetting(ctx context.Context, chat, key, value string) error {
+	start := time.Now()
+	err := s.Store.SetChatSetting(ctx, chat, key, value)
+	s.done("set_chat_setting", start, err)
+	return err
+}
+
+func (s *instrumented) UserSetting(ctx context.Context, user, key string) (string, error) {
+	start := time.Now()
+	v, err := s.Store.UserSetting(ctx, user, key)
+	s.done("user_setting", start, err)
+	return v, err
+}
+
+func (s *instrumented) SetUserSetting(ctx context.Context, user, key, value string) error {
+	start := time.Now()
+	err := s.Store.SetUserSetting(ctx, user, key, value)
+	s.done("set_user_setting", start, err)
+	return err
+}
+
+func (s *instrumented) Claim(ctx context.Context, key, owner string, ttl time.Duration) (bool, error) {
+	start := time.Now()
+	ok, err := s.Store.Claim(ctx, key, owner, ttl)
+	s.done("claim", start, err)
+	return ok, err
+}
+
+func (s *instrumented) Release(ctx context.Context, key, owner string) error {
+	start := time.Now()
+	err := s.Store.Release(ctx, key, owner)
+	s.done("release", start, err)
+	return err
+}
