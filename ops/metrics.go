@@ -160,8 +160,10 @@ func (m *Metrics) storeOp(store, op string, took time.Duration, errKind string) 
 }
 
 // setStoreUp and setAdapterUp feed the readiness gauges.
-func (m *Metrics) setStoreUp(store string, up bool)      { m.storeUp.WithLabelValues(store).Set(b2f(up)) }
-func (m *Metrics) setAdapterUp(platform string, up bool) { m.adaptersUp.WithLabelValues(platform).Set(b2f(up)) }
+func (m *Metrics) setStoreUp(store string, up bool) { m.storeUp.WithLabelValues(store).Set(b2f(up)) }
+func (m *Metrics) setAdapterUp(platform string, up bool) {
+	m.adaptersUp.WithLabelValues(platform).Set(b2f(up))
+}
 
 func b2f(b bool) float64 {
 	if b {
