@@ -245,7 +245,10 @@ func (e *Engine) apply(u User, p *Progress, q *Question, choice int, now time.Ti
 	p.LastDay = today
 	p.BestStreak = max(p.BestStreak, p.Streak)
 
-	w := &Write{Cards: map[string][]byte{q.Card.ID: PackState(next)}}
+	w := &Write{
+		Cards:  map[string][]byte{q.Card.ID: PackState(next)},
+		Review: PackReview(Review{Card: q.Card.ID, Time: now, Rating: rating, Duration: now.Sub(time.UnixMilli(r.Shown))}),
+	}
 	if u.Group && result == Right && r.Chat != "" {
 		b := Board{Chat: r.Chat, Week: Week(now)}
 		w.Credit = &Credit{

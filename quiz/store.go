@@ -20,9 +20,12 @@ type Store interface {
 	// changes nothing. A Credit, if set, is added to its leaderboard at most once per Credit.Answer,
 	// even when Commit is retried.
 	Commit(ctx context.Context, user string, w Write) (uint64, error)
-	// Forget deletes everything stored about the user, including their settings and their places
-	// on the given leaderboards, so nothing of theirs remains.
+	// Forget deletes everything stored about the user, including their settings, their review
+	// history and their places on the given leaderboards, so nothing of theirs remains.
 	Forget(ctx context.Context, user string, boards []Board) error
+	// History returns the learner's reviews as PackReview entries, oldest first, at most the
+	// newest MaxHistory (stores may keep a few more between trims); nil for none.
+	History(ctx context.Context, user string) ([]byte, error)
 	// SetAside copies the user's record where the operator can find it and learners cannot, before
 	// a record that cannot be decoded is forgotten: an unreadable record is a bug worth studying,
 	// never something to overwrite silently.
@@ -42,6 +45,9 @@ type Write struct {
 	Progress []byte
 	Cards    map[string][]byte // card states to set
 	Credit   *Credit
+	// Review, when set, is appended to the learner's history in the same atomic step: a PackReview
+	// entry.
+	Review []byte
 }
 
 // Board names one chat's leaderboard for one week.

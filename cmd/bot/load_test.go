@@ -229,7 +229,8 @@ func redisCeiling(t *testing.T, srv *redistest.Server) float64 {
 	host, port, _ := net.SplitHostPort(srv.Addr())
 	progress := `{"v":1,"a":12,"c":9,"s":1,"bs":1,"d":20785,"r":{"id":"cx3rqQ","sc":"all","ch":"telegram:1","it":[{"c":"fsbqgm","s":"QQAEAD6jtBYjm2sKrUtrCqrz"},{"c":"4bMFEu"}],"p":1,"sh":0,"st":0},"w":"0sO12yLs"}`
 	out, err := exec.Command(bench, "-h", host, "-p", port, "-n", "100000", "-c", "50", "-r", "100000000", "-q",
-		"EVALSHA", sha, "2", "load:{bench:__rand_int__}:rec", "load:{bench:__rand_int__}:cards", "0", "0", progress, "1", "card01", strings.Repeat("s", 18)).CombinedOutput()
+		"EVALSHA", sha, "3", "load:{bench:__rand_int__}:rec", "load:{bench:__rand_int__}:cards", "load:{bench:__rand_int__}:hist",
+		"0", "0", progress, "1", "card01", strings.Repeat("s", 18), strings.Repeat("r", 13)).CombinedOutput()
 	if err != nil {
 		t.Fatalf("redis-benchmark: %v\n%s", err, out)
 	}
@@ -263,7 +264,10 @@ func commitScriptSource(t *testing.T) string {
 	}
 	i := strings.Index(s, "var commitScript = goredis.NewScript(luaSetCards + luaCredit + `")
 	body := s[i+len("var commitScript = goredis.NewScript(luaSetCards + luaCredit + `"):]
-	return frag("luaSetCards") + frag("luaCredit") + body[:strings.Index(body, "`")]
+	body = body[:strings.Index(body, "`)")]
+	// The history limits are Go constants spliced into the script.
+	body = strings.NewReplacer("` + historyBucket + `", "78", "` + historyBuckets + `", "27").Replace(body)
+	return frag("luaSetCards") + frag("luaCredit") + body
 }
 
 func freeTCPPort(t *testing.T) int {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/pybrarian/pybrarian/quiz"
 	"github.com/pybrarian/pybrarian/store/bolt"
 	"github.com/pybrarian/pybrarian/store/redis"
 )
@@ -46,8 +45,9 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		return 1
 	}
 	var copied, skipped, cards int
-	err = src.ForEachUser(ctx, func(user string, rec quiz.Record, settings map[string]string) error {
-		for k, v := range settings {
+	err = src.ForEachUser(ctx, func(user string, l bolt.Learner) error {
+		rec := l.Record
+		for k, v := range l.Settings {
 			if cur, err := dst.UserSetting(ctx, user, k); err != nil {
 				return fmt.Errorf("%s: %w", user, err)
 			} else if cur == "" {
@@ -59,7 +59,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 		if rec.Version == 0 {
 			return nil // settings only: nothing answered yet
 		}
-		switch err := dst.Import(ctx, user, rec); {
+		switch err := dst.Import(ctx, user, rec, l.History); {
 		case errors.Is(err, redis.ErrExists):
 			skipped++
 			return nil

@@ -8,6 +8,7 @@
 //	users/<user>/p            encoded progress
 //	users/<user>/cards/<id>   packed card state
 //	users/<user>/set/<key>    the learner's settings (language)
+//	users/<user>/hist/<seq>   the learner's reviews (quiz.PackReview), the newest quiz.MaxHistory
 //	boards/<chat|week>/pts/<user>    points (8 bytes)
 //	boards/<chat|week>/names/<user>  display name
 //	boards/<chat|week>/seen/<answer> credited answers, so a retry never counts twice
@@ -65,6 +66,7 @@ var (
 	keyNames    = []byte("names")
 	keySeen     = []byte("seen")
 	keySettings = []byte("set")
+	keyHistory  = []byte("hist")
 )
 
 // Store is the embedded store.
@@ -235,12 +237,53 @@ func (s *Store) Commit(ctx context.Context, user string, w quiz.Write) (uint64, 
 				}
 			}
 		}
+		if len(w.Review) > 0 {
+			if err := appendReview(ub, w.Review); err != nil {
+				return err
+			}
+		}
 		if w.Credit != nil {
 			return credit(tx, w.Credit)
 		}
 		return nil
 	})
 	return v, err
+}
+
+// appendReview adds one review to the learner's history, one key per review in order, and drops
+// the oldest beyond quiz.MaxHistory: an answer writes a few bytes, never the whole history.
+func appendReview(ub *bbolt.Bucket, review []byte) error {
+	hb, err := ub.CreateBucketIfNotExists(keyHistory)
+	if err != nil {
+		return err
+	}
+	seq, err := hb.NextSequence()
+	if err != nil {
+		return err
+	}
+	if err := hb.Put(putU64(seq), review); err != nil {
+		return err
+	}
+	if seq > quiz.MaxHistory {
+		return hb.Delete(putU64(seq - quiz.MaxHistory))
+	}
+	return nil
+}
+
+// History implements quiz.Store.
+func (s *Store) History(ctx context.Context, user string) ([]byte, error) {
+	var out []byte
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		ub := tx.Bucket(bucketUsers).Bucket([]byte(user))
+		if ub == nil || ub.Bucket(keyHistory) == nil {
+			return nil
+		}
+		return ub.Bucket(keyHistory).ForEach(func(_, v []byte) error {
+			out = append(out, v...)
+			return nil
+		})
+	})
+	return out, err
 }
 
 func credit(tx *bbolt.Tx, c *quiz.Credit) error {
@@ -413,35 +456,41 @@ func (s *Store) ListReports(ctx context.Context, limit int) ([]quiz.Report, erro
 	return out, err
 }
 
-// ForEachUser calls fn with every stored learner's full record and settings, for `bot migrate`. A
-// learner with settings but no answers yet has a zero record. It reads one consistent snapshot; fn
-// must not use the store.
-func (s *Store) ForEachUser(ctx context.Context, fn func(user string, rec quiz.Record, settings map[string]string) error) error {
+// Learner is everything stored about one learner, for `bot migrate`.
+type Learner struct {
+	Record   quiz.Record // with every card state
+	Settings map[string]string
+	History  []byte // quiz.PackReview entries, oldest first
+}
+
+// ForEachUser calls fn with everything stored about every learner. A learner with settings but no
+// answers yet has a zero Record. It reads one consistent snapshot; fn must not use the store.
+func (s *Store) ForEachUser(ctx context.Context, fn func(user string, l Learner) error) error {
 	return s.db.View(func(tx *bbolt.Tx) error {
 		return tx.Bucket(bucketUsers).ForEachBucket(func(k []byte) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			ub := tx.Bucket(bucketUsers).Bucket(k)
-			rec := quiz.Record{Version: u64(ub.Get(keyVersion)), Progress: slices.Clone(ub.Get(keyProgress)), Cards: map[string][]byte{}}
-			if cb := ub.Bucket(keyCards); cb != nil {
-				if err := cb.ForEach(func(id, v []byte) error {
-					rec.Cards[string(id)] = slices.Clone(v)
-					return nil
-				}); err != nil {
-					return err
-				}
+			l := Learner{
+				Record:   quiz.Record{Version: u64(ub.Get(keyVersion)), Progress: slices.Clone(ub.Get(keyProgress)), Cards: map[string][]byte{}},
+				Settings: map[string]string{},
 			}
-			settings := map[string]string{}
-			if sb := ub.Bucket(keySettings); sb != nil {
-				if err := sb.ForEach(func(k, v []byte) error {
-					settings[string(k)] = string(v)
-					return nil
-				}); err != nil {
-					return err
+			collect := func(sub []byte, f func(k, v []byte)) error {
+				if b := ub.Bucket(sub); b != nil {
+					return b.ForEach(func(k, v []byte) error { f(k, v); return nil })
 				}
+				return nil
 			}
-			return fn(string(k), rec, settings)
+			err := errors.Join(
+				collect(keyCards, func(k, v []byte) { l.Record.Cards[string(k)] = slices.Clone(v) }),
+				collect(keySettings, func(k, v []byte) { l.Settings[string(k)] = string(v) }),
+				collect(keyHistory, func(_, v []byte) { l.History = append(l.History, v...) }),
+			)
+			if err != nil {
+				return err
+			}
+			return fn(string(k), l)
 		})
 	})
 }

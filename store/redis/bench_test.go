@@ -133,7 +133,7 @@ func BenchmarkCommit(b *testing.B) {
 
 // compareRedisBenchmark runs redis-benchmark on srv: the commit script with a realistic write
 // (on a fresh learner each call, so that every call writes: -r picks random keys and the expected
-// version of a new learner is 0), then plain SET. It reports both rates and ours/EVALSHA as
+// version of a new learner is 0; no deadline; one card state and one review), then plain SET. It reports both rates and ours/EVALSHA as
 // "ratio", and logs the exact commands and the CPU split.
 func compareRedisBenchmark(b *testing.B, srv *redistest.Server, ours float64, progress []byte, card string) {
 	if b.N < 1000 {
@@ -148,8 +148,8 @@ func compareRedisBenchmark(b *testing.B, srv *redistest.Server, ours float64, pr
 	i := strings.LastIndexByte(srv.Addr(), ':')
 	host, port := srv.Addr()[:i], srv.Addr()[i+1:]
 	evalsha := []string{"-h", host, "-p", port, "-n", "100000", "-c", "50", "-r", "100000000",
-		"EVALSHA", commitScript.Hash(), "2", "pyb:{bench:__rand_int__}:rec", "pyb:{bench:__rand_int__}:cards",
-		"0", string(progress), "1", card, state}
+		"EVALSHA", commitScript.Hash(), "3", "pyb:{bench:__rand_int__}:rec", "pyb:{bench:__rand_int__}:cards",
+		"pyb:{bench:__rand_int__}:hist", "0", "0", string(progress), "1", card, state, strings.Repeat("r", quiz.ReviewLen)}
 	rps, benchCPU, srvCPU := redisBenchmark(b, srv.Pid(), evalsha)
 	b.ReportMetric(rps, "evalsha/s(redis-benchmark)")
 	b.ReportMetric(ours/rps, "ratio")

@@ -100,8 +100,9 @@ func TestRedisRefusal(t *testing.T) {
 func TestLateCommitIsRefused(t *testing.T) {
 	srv := redistest.Start(t)
 	s := mustOpen(t, Config{URL: srv.URL()})
-	keys := []string{s.keys.rec("test:late"), s.keys.cards("test:late")}
-	args := append([]any{time.Now().Add(-time.Minute).UnixMilli()}, cardArgs(0, []byte("late"), map[string][]byte{"c": {1}}, 0)...)
+	keys := []string{s.keys.rec("test:late"), s.keys.cards("test:late"), s.keys.history("test:late")}
+	args := append([]any{time.Now().Add(-time.Minute).UnixMilli()}, cardArgs(0, []byte("late"), map[string][]byte{"c": {1}}, 1)...)
+	args = append(args, "")
 	if v, err := commitScript.Run(ctx, s.client, keys, args...).Int64(); err != nil || v != -1 {
 		t.Fatalf("a commit past its deadline = %d, %v; want -1", v, err)
 	}

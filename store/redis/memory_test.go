@@ -2,6 +2,7 @@ package redis
 
 import (
 	"testing"
+	"time"
 
 	"github.com/pybrarian/pybrarian/quiz"
 	"github.com/pybrarian/pybrarian/store/redis/redistest"
@@ -77,4 +78,34 @@ func memoryUsage(t *testing.T, s *Store, user string) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestHistoryMemory measures a learner's review history in Redis at 1,000 and at 2,000 reviews
+// (the most kept): one string of 13-byte entries, appended by the commit script. Run with -v for
+// the figures.
+func TestHistoryMemory(t *testing.T) {
+	srv := redistest.Start(t)
+	s := mustOpen(t, Config{URL: srv.URL()})
+	v := uint64(0)
+	for i := 1; i <= quiz.MaxHistory+quiz.MaxHistory/5; i++ {
+		w := quiz.Write{Expect: v, Progress: []byte("p"), Review: quiz.PackReview(quiz.Review{Card: "abcdef", Time: t0.Add(time.Duration(i) * time.Minute), Rating: 3, Duration: 4 * time.Second})}
+		var err error
+		if v, err = s.Commit(ctx, "test:hist", w); err != nil {
+			t.Fatal(err)
+		}
+		if i != 1000 && i != quiz.MaxHistory+quiz.MaxHistory/5 {
+			continue
+		}
+		n, err := s.client.MemoryUsage(ctx, s.keys.history("test:hist"), 0).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%d reviews committed: history takes %d bytes in Redis", i, n)
+		if i == 1000 && n > 16<<10 {
+			t.Errorf("1,000 reviews take %d bytes, want at most 16 KiB", n)
+		}
+		if i > quiz.MaxHistory && n > 40<<10 {
+			t.Errorf("the history grew to %d bytes past its limit", n)
+		}
+	}
 }

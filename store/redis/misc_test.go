@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -20,8 +21,13 @@ func TestImport(t *testing.T) {
 		cards[strings.Repeat(string(rune('a'+i%26)), 3)+string(rune('A'+i/26))] = []byte{byte(i), 1, 2}
 	}
 	rec := quiz.Record{Version: 42, Progress: []byte(`{"v":1,"a":3}`), Cards: cards}
-	if err := s.Import(ctx, "test:m", rec); err != nil {
+	history := append(quiz.PackReview(quiz.Review{Card: "abcdef", Time: time.Unix(1_700_000_000, 0), Rating: 3}),
+		quiz.PackReview(quiz.Review{Card: "ghijkl", Time: time.Unix(1_700_000_100, 0), Rating: 1})...)
+	if err := s.Import(ctx, "test:m", rec, history); err != nil {
 		t.Fatalf("Import: %v", err)
+	}
+	if h, err := s.History(ctx, "test:m"); err != nil || string(h) != string(history) {
+		t.Errorf("imported history = %q, %v", h, err)
 	}
 	got, err := s.Load(ctx, "test:m", true)
 	if err != nil {
@@ -30,7 +36,7 @@ func TestImport(t *testing.T) {
 	if diff := cmp.Diff(rec, got); diff != "" {
 		t.Errorf("imported record (-want +got):\n%s", diff)
 	}
-	if err := s.Import(ctx, "test:m", quiz.Record{Version: 1}); !errors.Is(err, ErrExists) {
+	if err := s.Import(ctx, "test:m", quiz.Record{Version: 1}, nil); !errors.Is(err, ErrExists) {
 		t.Errorf("second Import = %v, want ErrExists", err)
 	}
 	if got, _ := s.Load(ctx, "test:m", false); got.Version != 42 {
@@ -39,7 +45,7 @@ func TestImport(t *testing.T) {
 	if v, err := s.Commit(ctx, "test:m", quiz.Write{Expect: 42, Progress: []byte("next")}); err != nil || v != 43 {
 		t.Errorf("Commit after Import = %d, %v; want version 43", v, err)
 	}
-	if err := s.Import(ctx, "test:zero", quiz.Record{}); err == nil {
+	if err := s.Import(ctx, "test:zero", quiz.Record{}, nil); err == nil {
 		t.Error("Import of a record without a version succeeded")
 	}
 }
@@ -64,9 +70,9 @@ func TestImportFromBolt(t *testing.T) {
 		}
 	}
 	want := map[string]quiz.Record{}
-	err = src.ForEachUser(ctx, func(user string, rec quiz.Record, _ map[string]string) error {
-		want[user] = rec
-		return s.Import(ctx, user, rec)
+	err = src.ForEachUser(ctx, func(user string, l bolt.Learner) error {
+		want[user] = l.Record
+		return s.Import(ctx, user, l.Record, l.History)
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -69,8 +70,9 @@ func record(vals []any) (quiz.Record, error) {
 // on a Cluster it follows in a second, idempotent script once the learner's write succeeded (see
 // LostCredits for when even its retries fail: the answer is then recorded without its points).
 func (s *Store) Commit(ctx context.Context, user string, w quiz.Write) (uint64, error) {
-	keys := []string{s.keys.rec(user), s.keys.cards(user)}
-	args := append([]any{s.deadline(ctx, time.Now())}, cardArgs(w.Expect, w.Progress, w.Cards, 5)...)
+	keys := []string{s.keys.rec(user), s.keys.cards(user), s.keys.history(user)}
+	args := append([]any{s.deadline(ctx, time.Now())}, cardArgs(w.Expect, w.Progress, w.Cards, 6)...)
+	args = append(args, w.Review)
 	inline := w.Credit != nil && !s.cluster
 	if inline {
 		pts, names, seen := s.keys.board(w.Credit.Board)
@@ -125,7 +127,7 @@ func cardArgs(n uint64, progress []byte, cards map[string][]byte, extra int) []a
 // in one pipeline (one round trip on a single Redis; one per node on a Cluster).
 func (s *Store) Forget(ctx context.Context, user string, boards []quiz.Board) error {
 	_, err := s.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
-		p.Del(ctx, s.keys.rec(user), s.keys.cards(user), s.keys.userSettings(user))
+		p.Del(ctx, s.keys.rec(user), s.keys.cards(user), s.keys.userSettings(user), s.keys.history(user))
 		for _, b := range boards {
 			pts, names, _ := s.keys.board(b)
 			p.ZRem(ctx, pts, user)
@@ -139,16 +141,17 @@ func (s *Store) Forget(ctx context.Context, user string, boards []quiz.Board) er
 	return nil
 }
 
-// Import writes rec, with its version, progress and every card state, for a learner who has no
-// record yet; `bot migrate` uses it to copy the embedded store into Redis. It returns an error
-// wrapping ErrExists, and writes nothing, when the learner already has one, so a migration can be
-// run again and skip those already copied.
-func (s *Store) Import(ctx context.Context, user string, rec quiz.Record) error {
+// Import writes rec, with its version, progress and every card state, and the learner's review
+// history, for a learner who has no record yet; `bot migrate` uses it to copy the embedded store
+// into Redis. It returns an error wrapping ErrExists, and writes nothing, when the learner already
+// has one, so a migration can be run again and skip those already copied.
+func (s *Store) Import(ctx context.Context, user string, rec quiz.Record, history []byte) error {
 	if rec.Version == 0 {
 		return fmt.Errorf("redis: import %s: a record to import has a version (got 0)", user)
 	}
-	keys := []string{s.keys.rec(user), s.keys.cards(user)}
-	ok, err := importScript.Run(ctx, s.client, keys, cardArgs(rec.Version, rec.Progress, rec.Cards, 0)...).Int64()
+	keys := []string{s.keys.rec(user), s.keys.cards(user), s.keys.history(user)}
+	args := append(cardArgs(rec.Version, rec.Progress, rec.Cards, 1), quiz.TrimHistory(history))
+	ok, err := importScript.Run(ctx, s.client, keys, args...).Int64()
 	if err != nil {
 		return fail("import", err)
 	}
@@ -203,4 +206,29 @@ func (s *Store) SetAside(ctx context.Context, user string) error {
 		return fail("set aside", err)
 	}
 	return nil
+}
+
+func (k keys) history(user string) string { return k.user(user, "hist") }
+
+// History implements quiz.Store: one HGETALL of the learner's history buckets, put in order.
+func (s *Store) History(ctx context.Context, user string) ([]byte, error) {
+	fields, err := s.client.HGetAll(ctx, s.keys.history(user)).Result()
+	if err != nil {
+		return nil, fail("history", err)
+	}
+	var buckets []int
+	for f := range fields {
+		if k, err := strconv.Atoi(f); err == nil {
+			buckets = append(buckets, k)
+		}
+	}
+	if len(buckets) == 0 {
+		return nil, nil
+	}
+	slices.Sort(buckets)
+	var out []byte
+	for _, k := range buckets {
+		out = append(out, fields[strconv.Itoa(k)]...)
+	}
+	return quiz.TrimHistory(out), nil
 }

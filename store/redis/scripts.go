@@ -1,6 +1,12 @@
 package redis
 
-import goredis "github.com/redis/go-redis/v9"
+import (
+	"strconv"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/pybrarian/pybrarian/quiz"
+)
 
 // Lua fragments shared by the scripts. Redis runs a script atomically, so a script is a
 // read-modify-write no other client can interleave with.
@@ -38,13 +44,14 @@ end
 
 // commitScript is quiz.Store.Commit.
 //
-//	KEYS: rec, cards [, points, names, seen]   (the last three only on a single Redis)
-//	ARGV: deadline, expect, progress, n, id1, state1, ... idn, staten [, answer, user, name, points, ttl]
+//	KEYS: rec, cards, hist [, points, names, seen]   (the last three only on a single Redis)
+//	ARGV: deadline, expect, progress, n, id1, state1, ... idn, staten, review [, answer, user, name, points, ttl]
 //
 // It returns the new version, 0 when the stored version (0 for no record) is not expect, or -1
 // when the script runs after deadline (Unix ms on the Redis server's clock; 0 for none): a commit
 // the client has given up on must not land later, when Redis resumes after a pause, because the
-// learner was told it failed. In the last two cases it has written nothing.
+// learner was told it failed. In the last two cases it has written nothing. A non-empty review is
+// appended to the history (see historyBucket).
 var commitScript = goredis.NewScript(luaSetCards + luaCredit + `
 local deadline = tonumber(ARGV[1])
 if deadline > 0 then
@@ -60,11 +67,34 @@ end
 redis.call('HSET', KEYS[1], 'p', ARGV[3])
 local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
 local i = setCards(KEYS[2], 5, tonumber(ARGV[4]))
-if #KEYS == 5 then
-  credit(KEYS[3], KEYS[4], KEYS[5], i)
+if #ARGV[i] > 0 then
+  local n = redis.call('HINCRBY', KEYS[3], 'n', 1)
+  local b = math.floor((n - 1) / ` + historyBucket + `)
+  local cur = redis.call('HGET', KEYS[3], b) or ''
+  redis.call('HSET', KEYS[3], b, cur .. ARGV[i])
+  if b >= ` + historyBuckets + ` then
+    redis.call('HDEL', KEYS[3], b - ` + historyBuckets + `)
+  end
+end
+if #KEYS == 6 then
+  credit(KEYS[4], KEYS[5], KEYS[6], i + 1)
 end
 return v
 `)
+
+// A learner's history is a hash: "n" counts the reviews ever appended, and bucket k (a decimal
+// field) holds reviews k*historyBucket+1 to (k+1)*historyBucket, oldest first. An answer rewrites
+// one bucket of at most historyBucket reviews, never the whole history, and strings written whole
+// take no more memory than they hold (an appended string keeps room to grow: up to twice). The
+// oldest bucket goes once historyBuckets newer ones exist, so at least quiz.MaxHistory reviews stay.
+// A bucket of 78 reviews is 1,014 bytes: it fills the allocator's 1 KiB size class with little
+// waste, so 1,000 reviews take about 14 KB.
+var (
+	historyBucket  = strconv.Itoa(historyPerBucket)
+	historyBuckets = strconv.Itoa((quiz.MaxHistory+historyPerBucket-1)/historyPerBucket + 1)
+)
+
+const historyPerBucket = 78
 
 // creditScript is the leaderboard credit on its own, for a Cluster, where the chat's keys are on
 // another slot than the learner's. It is idempotent, so it may be retried.
@@ -77,15 +107,24 @@ return credit(KEYS[1], KEYS[2], KEYS[3], 1)
 
 // importScript writes a whole record for a learner who has none.
 //
-//	KEYS: rec, cards
-//	ARGV: version, progress, n, id1, state1, ...
+//	KEYS: rec, cards, hist
+//	ARGV: version, progress, n, id1, state1, ..., history
 //
 // It returns 1, or 0 without writing when the learner already has keys.
 var importScript = goredis.NewScript(luaSetCards + `
-if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then
+if redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[3]) > 0 then
   return 0
 end
 redis.call('HSET', KEYS[1], 'v', ARGV[1], 'p', ARGV[2])
-setCards(KEYS[2], 4, tonumber(ARGV[3]))
+local i = setCards(KEYS[2], 4, tonumber(ARGV[3]))
+local h = ARGV[i]
+local per = ` + historyBucket + ` * ` + strconv.Itoa(quiz.ReviewLen) + `
+local n = 0
+for at = 1, #h, per do
+  redis.call('HSET', KEYS[3], math.floor((at - 1) / per), string.sub(h, at, at + per - 1))
+end
+if #h > 0 then
+  redis.call('HSET', KEYS[3], 'n', math.floor(#h / ` + strconv.Itoa(quiz.ReviewLen) + `))
+end
 return 1
 `)

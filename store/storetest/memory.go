@@ -33,6 +33,7 @@ type memUser struct {
 	progress []byte
 	cards    map[string][]byte
 	settings map[string]string
+	history  []byte
 }
 
 type memBoard struct {
@@ -112,6 +113,9 @@ func (m *Memory) Commit(ctx context.Context, user string, w quiz.Write) (uint64,
 	for id, st := range w.Cards {
 		u.cards[id] = slices.Clone(st)
 	}
+	if len(w.Review) > 0 {
+		u.history = quiz.TrimHistory(append(u.history, w.Review...))
+	}
 	if c := w.Credit; c != nil {
 		b := m.boards[c.Board]
 		if b == nil {
@@ -143,6 +147,19 @@ func (m *Memory) Forget(ctx context.Context, user string, boards []quiz.Board) e
 		}
 	}
 	return nil
+}
+
+// History implements quiz.Store.
+func (m *Memory) History(ctx context.Context, user string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return nil, m.Fail
+	}
+	if u := m.users[user]; u != nil && len(u.history) > 0 {
+		return slices.Clone(u.history), nil
+	}
+	return nil, nil
 }
 
 // SetAside implements quiz.Store.

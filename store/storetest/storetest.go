@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/pybrarian/pybrarian/quiz"
+	"github.com/pybrarian/pybrarian/quiz/fsrs"
 )
 
 // Backend is everything a complete store provides: quiz progress, leaderboards and reports, chat
@@ -63,6 +64,7 @@ func Run(t *testing.T, open Factory) {
 		{"LeaderboardOrder", testLeaderboard},
 		{"Forget", testForget},
 		{"SetAside", testSetAside},
+		{"History", testHistory},
 		{"Reports", testReports},
 		{"ReportsKeepTheNewest", testReportsTrimmed},
 		{"ChatSettings", testChatSettings},
@@ -545,5 +547,47 @@ func testManyCards(t *testing.T, open Factory) {
 	rec := mustLoad(t, s, "test:many", true)
 	if diff := cmp.Diff(cards, rec.Cards); diff != "" {
 		t.Errorf("300 cards round trip (-want +got):\n%s", diff)
+	}
+}
+
+func review(i int) []byte {
+	return quiz.PackReview(quiz.Review{Card: fmt.Sprintf("c%05d", i%1000), Time: time.Unix(int64(1_700_000_000+i), 0), Rating: fsrs.Rating(1 + i%4), Duration: time.Duration(i%100) * time.Second})
+}
+
+// testHistory appends a review with each commit: History returns them oldest first, keeps only
+// the newest quiz.MaxHistory, survives a restart and goes with Forget. A rejected commit adds
+// nothing.
+func testHistory(t *testing.T, open Factory) {
+	h := open(t)
+	var s Backend = h
+	if b, err := s.History(ctx, "test:h"); err != nil || b != nil {
+		t.Errorf("History of a new learner = %d bytes, %v; want nil", len(b), err)
+	}
+	const n = quiz.MaxHistory + 50
+	v := uint64(0)
+	for i := range n {
+		v = mustCommit(t, s, "test:h", quiz.Write{Expect: v, Progress: []byte("p"), Review: review(i)})
+	}
+	if _, err := s.Commit(ctx, "test:h", quiz.Write{Expect: 0, Progress: []byte("x"), Review: review(99999)}); !errors.Is(err, quiz.ErrConflict) {
+		t.Fatalf("a stale commit = %v", err)
+	}
+	s = h.Restart()
+	b, err := s.History(ctx, "test:h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := quiz.UnpackHistory(b)
+	if len(got) != quiz.MaxHistory {
+		t.Fatalf("History has %d reviews after %d commits, want the newest %d", len(got), n, quiz.MaxHistory)
+	}
+	want := quiz.UnpackHistory(review(n - quiz.MaxHistory))[0]
+	if got[0] != want || got[len(got)-1] != quiz.UnpackHistory(review(n - 1))[0] {
+		t.Errorf("History runs from %+v to %+v; want from %+v to the last one", got[0], got[len(got)-1], want)
+	}
+	if err := s.Forget(ctx, "test:h", nil); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := s.History(ctx, "test:h"); b != nil {
+		t.Errorf("after Forget the history has %d bytes", len(b))
 	}
 }
