@@ -140,6 +140,10 @@ const (
 	msgWhenHour            msgID = "when-hour"
 	msgWhenDay             msgID = "when-day"
 	msgRateLimited         msgID = "rate-limited"
+	msgStatsRetention      msgID = "stats-retention"
+	msgParamsDefault       msgID = "params-default"
+	msgParamsCommunity     msgID = "params-community"
+	msgParamsPersonal      msgID = "params-personal"
 	msgTooLong             msgID = "too-long"
 	msgBusy                msgID = "busy"
 	msgCorrupt             msgID = "corrupt"
@@ -275,6 +279,10 @@ var catalog = map[msgID]content.Text{
 	msgWhenHours:           {EN: "in %d hours", ZH: "%d 小时后"},
 	msgWhenDays:            {EN: "in %d days", ZH: "%d 天后"},
 	msgListSep:             {EN: ", ", ZH: "、"},
+	msgStatsRetention:      {EN: "Predicted recall now: %d%% · scheduled with %s", ZH: "当前预计记忆保持率：%d%% · 排程依据%s"},
+	msgParamsDefault:       {EN: "FSRS's default weights", ZH: "FSRS 默认参数"},
+	msgParamsCommunity:     {EN: "weights fitted to this community's reviews", ZH: "根据本社区复习记录拟合的参数"},
+	msgParamsPersonal:      {EN: "weights fitted to your own reviews", ZH: "根据你自己的复习记录拟合的参数"},
 	msgRateLimited:         {EN: "Slow down a little: you are sending messages faster than I answer them. Try again in a few seconds.", ZH: "慢一点：你发消息的速度超过了我回复的速度。请过几秒再试。"},
 	msgTooLong:             {EN: "That message is too long for me: I read at most %d characters. Ask about one library at a time.", ZH: "这条消息太长了：我最多读取 %d 个字符。请一次只问一个库。"},
 	msgBusy:                {EN: "I'm busy saving your last answer elsewhere. Please try again.", ZH: "你的上一个答案正在别处保存，请再试一次。"},

@@ -277,6 +277,9 @@ func (b *Bot) cmdStats(ctx context.Context, req *Request) ([]Reply, error) {
 	t.Plain(T(lang, msgStatsAnswered, st.Answered, acc)).Line()
 	t.Plain(T(lang, msgStatsStreak, st.Streak, st.BestStreak)).Line()
 	t.Plain(T(lang, msgStatsDue, st.DueNow, st.DueToday, st.DueWeek))
+	if st.Answered > 0 {
+		t.Line().Plain(T(lang, msgStatsRetention, int(st.Retention*100+0.5), T(lang, msgID("params-"+st.Params))))
+	}
 	if !st.NextDue.IsZero() && st.DueNow == 0 {
 		t.Line().Plain(T(lang, msgQuizNextDue, until(lang, st.NextDue.Sub(b.now()))))
 	}

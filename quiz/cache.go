@@ -18,6 +18,7 @@ type recordCache struct {
 type cachedRecord struct {
 	version uint64
 	p       Progress
+	params  []byte // shared, never modified
 	at      time.Time
 }
 
@@ -25,23 +26,24 @@ func newRecordCache(max int, ttl time.Duration) *recordCache {
 	return &recordCache{max: max, ttl: ttl, m: make(map[string]cachedRecord)}
 }
 
-func (c *recordCache) get(user string, now time.Time) (uint64, Progress, bool) {
+func (c *recordCache) get(user string, now time.Time) (uint64, Progress, []byte, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	r, ok := c.m[user]
 	if !ok || now.Sub(r.at) > c.ttl || r.at.Sub(now) > c.ttl {
-		return 0, Progress{}, false
+		return 0, Progress{}, nil, false
 	}
-	return r.version, r.p.clone(), true
+	return r.version, r.p.clone(), r.params, true
 }
 
-// put caches a copy of the progress a store returned or accepted at version v.
-func (c *recordCache) put(user string, v uint64, p Progress, now time.Time) {
-	c.own(user, v, p.clone(), now)
+// put caches a copy of the progress a store returned or accepted at version v, with the
+// learner's weights.
+func (c *recordCache) put(user string, v uint64, p Progress, params []byte, now time.Time) {
+	c.own(user, v, p.clone(), params, now)
 }
 
 // own caches p itself; the caller must not use p afterwards.
-func (c *recordCache) own(user string, v uint64, p Progress, now time.Time) {
+func (c *recordCache) own(user string, v uint64, p Progress, params []byte, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if _, ok := c.m[user]; !ok && len(c.m) >= c.max {
@@ -54,7 +56,7 @@ func (c *recordCache) own(user string, v uint64, p Progress, now time.Time) {
 			}
 		}
 	}
-	c.m[user] = cachedRecord{version: v, p: p, at: now}
+	c.m[user] = cachedRecord{version: v, p: p, params: params, at: now}
 }
 
 func (c *recordCache) drop(user string) {

@@ -23,8 +23,11 @@ type Config struct {
 	// Boards and Reports are usually the same value as Store; nil disables /leaderboard or /report.
 	Boards  Leaderboards
 	Reports Reports
-	// Params are the FSRS parameters; zero means fsrs.DefaultParameters() with fuzz on.
+	// Params are the FSRS parameters; zero means fsrs.DefaultParameters() with fuzz on. A
+	// learner's own weights, or the community's, replace the weights and keep the rest.
 	Params *fsrs.Parameters
+	// Community keeps the deployment's community weights; nil uses none.
+	Community ParamStore
 	// CacheSize bounds how many learners' records are kept in memory (default 10,000).
 	CacheSize int
 	// CacheTTL bounds how long a cached record may serve as the starting point of a write (default
@@ -42,6 +45,8 @@ type Engine struct {
 	boards  Leaderboards
 	reports Reports
 	sched   *fsrs.Scheduler
+	scheds  *schedulers
+	params  ParamStore
 	cache   *recordCache
 	locks   [256]sync.Mutex
 	unknown outcomes
@@ -70,6 +75,7 @@ func NewEngine(cfg Config) (*Engine, error) {
 	}
 	return &Engine{
 		bank: cfg.Bank, store: cfg.Store, boards: cfg.Boards, reports: cfg.Reports, sched: sched,
+		scheds: &schedulers{base: p}, params: cfg.Community,
 		cache: newRecordCache(cfg.CacheSize, cfg.CacheTTL),
 	}, nil
 }
@@ -143,7 +149,7 @@ func (e *Engine) load(ctx context.Context, user string, withCards bool, now time
 		e.cache.drop(user)
 		return Record{}, Progress{}, fmt.Errorf("%w: %s: %w", ErrCorrupt, user, err)
 	}
-	e.cache.put(user, rec.Version, p, now)
+	e.cache.put(user, rec.Version, p, rec.Params, now)
 	return rec, p, nil
 }
 
@@ -170,8 +176,8 @@ func (e *Engine) update(ctx context.Context, user string, now time.Time, withCar
 	var rec Record
 	var p Progress
 	fresh := true
-	if v, cached, ok := e.cache.get(user, now); ok && !withCards {
-		rec.Version, p, fresh = v, cached, false
+	if v, cached, params, ok := e.cache.get(user, now); ok && !withCards {
+		rec.Version, rec.Params, p, fresh = v, params, cached, false
 	} else {
 		var err error
 		if rec, p, err = e.load(ctx, user, withCards, now); err != nil {
@@ -196,7 +202,7 @@ func (e *Engine) update(ctx context.Context, user string, now time.Time, withCar
 		v, err := e.store.Commit(ctx, user, *w)
 		switch {
 		case err == nil:
-			e.cache.own(user, v, p, now) // p is not used after this
+			e.cache.own(user, v, p, rec.Params, now) // p is not used after this
 			return nil
 		case errors.Is(err, ErrConflict):
 			e.cache.drop(user)

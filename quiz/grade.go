@@ -174,7 +174,8 @@ func (e *Engine) grade(ctx context.Context, u User, now time.Time, pick func(*Ro
 			return nil, err
 		}
 		at = pendingWrite{round: r.ID, pos: r.Pos, at: now}
-		w, s := e.apply(u, p, q, choice, now)
+		sched, _ := e.scheduler(ctx, rec.Params, now)
+		w, s := e.apply(u, p, q, choice, sched, now)
 		step = s
 		return w, nil
 	})
@@ -187,7 +188,7 @@ func (e *Engine) grade(ctx context.Context, u User, now time.Time, pick func(*Ro
 }
 
 // apply records the answer to q in p and returns the rest of the write and the resulting step.
-func (e *Engine) apply(u User, p *Progress, q *Question, choice int, now time.Time) (*Write, Step) {
+func (e *Engine) apply(u User, p *Progress, q *Question, choice int, sched *fsrs.Scheduler, now time.Time) (*Write, Step) {
 	r := p.Round
 	it := &r.Items[r.Pos]
 	var prev CardState
@@ -210,7 +211,7 @@ func (e *Engine) apply(u User, p *Progress, q *Question, choice int, now time.Ti
 	}
 	seed := mix("fuzz", u.Key, q.Card.ID, strconv.Itoa(prev.Reps))
 	next := CardState{
-		Card:   e.sched.Review(prev.Card, rating, now, mrand.New(mrand.NewPCG(seed, seed>>1|1))),
+		Card:   sched.Review(prev.Card, rating, now, mrand.New(mrand.NewPCG(seed, seed>>1|1))),
 		Reps:   prev.Reps + 1,
 		Lapses: prev.Lapses,
 	}

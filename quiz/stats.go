@@ -28,6 +28,12 @@ type Stats struct {
 	DueWeek    int // due within seven days, including DueToday
 	NextDue    time.Time
 	InRound    bool
+	// Params says whose FSRS weights schedule the learner: ParamsDefault, ParamsCommunity or
+	// ParamsPersonal.
+	Params string
+	// Retention is the mean predicted recall of the learner's seen cards now, by those weights
+	// (0 with no cards seen).
+	Retention float64
 }
 
 // Stats computes the learner's progress from their card states.
@@ -37,9 +43,12 @@ func (e *Engine) Stats(ctx context.Context, user string, now time.Time) (Stats, 
 		return Stats{}, err
 	}
 	states := decodeStates(rec.Cards)
+	sched, source := e.scheduler(ctx, rec.Params, now)
 	st := Stats{
 		Answered: p.Answered, Correct: p.Correct, BestStreak: p.BestStreak, InRound: p.Round != nil,
+		Params: source,
 	}
+	seen := 0
 	if today := int(now.Unix() / 86400); p.LastDay >= today-1 {
 		st.Streak = p.Streak
 	}
@@ -49,6 +58,8 @@ func (e *Engine) Stats(ctx context.Context, user string, now time.Time) (Stats, 
 		if e.bank.Card(id) == nil || !s.Seen() {
 			continue // retired cards no longer count
 		}
+		seen++
+		st.Retention += sched.Retrievability(s.Card, now)
 		switch {
 		case !s.Due.After(now):
 			st.DueNow++
@@ -63,6 +74,9 @@ func (e *Engine) Stats(ctx context.Context, user string, now time.Time) (Stats, 
 		if st.NextDue.IsZero() || s.Due.Before(st.NextDue) {
 			st.NextDue = s.Due
 		}
+	}
+	if seen > 0 {
+		st.Retention /= float64(seen)
 	}
 	for _, t := range e.bank.Topics() {
 		ts := TopicStats{Topic: t}

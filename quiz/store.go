@@ -24,8 +24,11 @@ type Store interface {
 	// history and their places on the given leaderboards, so nothing of theirs remains.
 	Forget(ctx context.Context, user string, boards []Board) error
 	// History returns the learner's reviews as PackReview entries, oldest first, at most the
-	// newest MaxHistory (stores may keep a few more between trims); nil for none.
+	// newest MaxHistory; nil for none.
 	History(ctx context.Context, user string) ([]byte, error)
+	// SetParams stores the learner's own FSRS weights (nil removes them) and moves the record's
+	// version on, so every replica's next answer for the learner reads them.
+	SetParams(ctx context.Context, user string, params []byte) error
 	// SetAside copies the user's record where the operator can find it and learners cannot, before
 	// a record that cannot be decoded is forgotten: an unreadable record is a bug worth studying,
 	// never something to overwrite silently.
@@ -37,6 +40,9 @@ type Record struct {
 	Version  uint64
 	Progress []byte            // EncodeProgress output; nil for a new user
 	Cards    map[string][]byte // card id -> PackState output; only when loaded withCards
+	// Params are the learner's own FSRS weights (EncodeParams output), nil for none. A commit
+	// leaves them alone; SetParams writes them.
+	Params []byte
 }
 
 // Write is one atomic change to a user's state.

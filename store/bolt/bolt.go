@@ -9,6 +9,7 @@
 //	users/<user>/cards/<id>   packed card state
 //	users/<user>/set/<key>    the learner's settings (language)
 //	users/<user>/hist/<seq>   the learner's reviews (quiz.PackReview), the newest quiz.MaxHistory
+//	users/<user>/w            the learner's own FSRS weights (quiz.EncodeParams)
 //	boards/<chat|week>/pts/<user>    points (8 bytes)
 //	boards/<chat|week>/names/<user>  display name
 //	boards/<chat|week>/seen/<answer> credited answers, so a retry never counts twice
@@ -19,6 +20,7 @@
 //	claims-by-expiry/<expiry><key>   the same claims in expiry order, for pruning
 //	aside/<user>|<Unix ms>    an undecodable progress record set aside before /forget, 30 days
 //	meta/format               layout version
+//	meta/community-params     the deployment's community FSRS weights (quiz.EncodeParams)
 package bolt
 
 import (
@@ -67,6 +69,7 @@ var (
 	keySeen     = []byte("seen")
 	keySettings = []byte("set")
 	keyHistory  = []byte("hist")
+	keyParams   = []byte("w")
 )
 
 // Store is the embedded store.
@@ -80,6 +83,7 @@ var (
 	_ quiz.Store        = (*Store)(nil)
 	_ quiz.Leaderboards = (*Store)(nil)
 	_ quiz.Reports      = (*Store)(nil)
+	_ quiz.ParamStore   = (*Store)(nil)
 )
 
 // ErrLocked means another process has the database open.
@@ -186,6 +190,9 @@ func (s *Store) Load(ctx context.Context, user string, withCards bool) (quiz.Rec
 		if p := ub.Get(keyProgress); p != nil {
 			rec.Progress = slices.Clone(p)
 		}
+		if w := ub.Get(keyParams); w != nil {
+			rec.Params = slices.Clone(w)
+		}
 		if withCards {
 			rec.Cards = map[string][]byte{}
 			if cb := ub.Bucket(keyCards); cb != nil {
@@ -268,6 +275,23 @@ func appendReview(ub *bbolt.Bucket, review []byte) error {
 		return hb.Delete(putU64(seq - quiz.MaxHistory))
 	}
 	return nil
+}
+
+// SetParams implements quiz.Store.
+func (s *Store) SetParams(ctx context.Context, user string, params []byte) error {
+	return s.db.Update(func(tx *bbolt.Tx) error {
+		ub, err := tx.Bucket(bucketUsers).CreateBucketIfNotExists([]byte(user))
+		if err != nil {
+			return err
+		}
+		if err := ub.Put(keyVersion, putU64(u64(ub.Get(keyVersion))+1)); err != nil {
+			return err
+		}
+		if params == nil {
+			return ub.Delete(keyParams)
+		}
+		return ub.Put(keyParams, params)
+	})
 }
 
 // History implements quiz.Store.

@@ -184,3 +184,22 @@ func (s *Store) Aside(ctx context.Context, user string) ([][]byte, error) {
 	})
 	return out, err
 }
+
+var keyCommunity = []byte("community-params")
+
+// CommunityParams implements quiz.ParamStore.
+func (s *Store) CommunityParams(ctx context.Context) ([]byte, error) {
+	var v []byte
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		if b := tx.Bucket(bucketMeta).Get(keyCommunity); b != nil {
+			v = slices.Clone(b)
+		}
+		return nil
+	})
+	return v, err
+}
+
+// SetCommunityParams implements quiz.ParamStore.
+func (s *Store) SetCommunityParams(ctx context.Context, params []byte) error {
+	return s.db.Update(func(tx *bbolt.Tx) error { return tx.Bucket(bucketMeta).Put(keyCommunity, params) })
+}

@@ -19,7 +19,7 @@ import (
 // a Redis out of memory, and reads must keep working then.)
 func (s *Store) Load(ctx context.Context, user string, withCards bool) (quiz.Record, error) {
 	if !withCards {
-		vals, err := s.client.HMGet(ctx, s.keys.rec(user), "v", "p").Result()
+		vals, err := s.client.HMGet(ctx, s.keys.rec(user), "v", "p", "w").Result()
 		if err != nil {
 			return quiz.Record{}, fail("load", err)
 		}
@@ -28,7 +28,7 @@ func (s *Store) Load(ctx context.Context, user string, withCards bool) (quiz.Rec
 	var recCmd *goredis.SliceCmd
 	var cardsCmd *goredis.MapStringStringCmd
 	_, err := s.client.Pipelined(ctx, func(p goredis.Pipeliner) error {
-		recCmd = p.HMGet(ctx, s.keys.rec(user), "v", "p")
+		recCmd = p.HMGet(ctx, s.keys.rec(user), "v", "p", "w")
 		cardsCmd = p.HGetAll(ctx, s.keys.cards(user))
 		return nil
 	})
@@ -46,11 +46,14 @@ func (s *Store) Load(ctx context.Context, user string, withCards bool) (quiz.Rec
 	return rec, nil
 }
 
-// record decodes HMGET rec v p; a missing record is the zero Record.
+// record decodes HMGET rec v p w; a missing record is the zero Record.
 func record(vals []any) (quiz.Record, error) {
 	var rec quiz.Record
-	if len(vals) != 2 {
+	if len(vals) != 3 {
 		return rec, fmt.Errorf("redis: load: HMGET returned %d values", len(vals))
+	}
+	if w, ok := vals[2].(string); ok && w != "" {
+		rec.Params = []byte(w)
 	}
 	if v, ok := vals[0].(string); ok {
 		n, err := strconv.ParseUint(v, 10, 64)
@@ -231,4 +234,25 @@ func (s *Store) History(ctx context.Context, user string) ([]byte, error) {
 		out = append(out, fields[strconv.Itoa(k)]...)
 	}
 	return quiz.TrimHistory(out), nil
+}
+
+// setParamsScript stores or removes a learner's FSRS weights and moves the version on.
+//
+//	KEYS: rec
+//	ARGV: params ("" removes them)
+var setParamsScript = goredis.NewScript(`
+if ARGV[1] == '' then
+  redis.call('HDEL', KEYS[1], 'w')
+else
+  redis.call('HSET', KEYS[1], 'w', ARGV[1])
+end
+return redis.call('HINCRBY', KEYS[1], 'v', 1)
+`)
+
+// SetParams implements quiz.Store: one script, so the weights and the version move together.
+func (s *Store) SetParams(ctx context.Context, user string, params []byte) error {
+	if err := setParamsScript.Run(ctx, s.client, []string{s.keys.rec(user)}, params).Err(); err != nil {
+		return fail("set params", err)
+	}
+	return nil
 }

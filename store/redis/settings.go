@@ -53,3 +53,25 @@ func (s *Store) hset(ctx context.Context, key, field, value, op string) error {
 	}
 	return nil
 }
+
+func (k keys) community() string { return k.prefix + ":fsrs:community" }
+
+// CommunityParams implements quiz.ParamStore.
+func (s *Store) CommunityParams(ctx context.Context) ([]byte, error) {
+	b, err := s.client.Get(ctx, s.keys.community()).Bytes()
+	switch {
+	case errors.Is(err, goredis.Nil):
+		return nil, nil
+	case err != nil:
+		return nil, fail("community params", err)
+	}
+	return b, nil
+}
+
+// SetCommunityParams implements quiz.ParamStore.
+func (s *Store) SetCommunityParams(ctx context.Context, params []byte) error {
+	if err := s.client.Set(ctx, s.keys.community(), params, 0).Err(); err != nil {
+		return fail("set community params", err)
+	}
+	return nil
+}

@@ -26,6 +26,8 @@ type Memory struct {
 	polls   map[string][]byte
 	aside   map[string][][]byte
 	commits int
+	// community are the deployment's community FSRS weights.
+	community []byte
 }
 
 type memUser struct {
@@ -34,6 +36,7 @@ type memUser struct {
 	cards    map[string][]byte
 	settings map[string]string
 	history  []byte
+	params   []byte
 }
 
 type memBoard struct {
@@ -84,7 +87,7 @@ func (m *Memory) Load(ctx context.Context, user string, withCards bool) (quiz.Re
 	var rec quiz.Record
 	u := m.users[user]
 	if u != nil {
-		rec.Version, rec.Progress = u.version, slices.Clone(u.progress)
+		rec.Version, rec.Progress, rec.Params = u.version, slices.Clone(u.progress), slices.Clone(u.params)
 	}
 	if withCards {
 		rec.Cards = map[string][]byte{}
@@ -146,6 +149,19 @@ func (m *Memory) Forget(ctx context.Context, user string, boards []quiz.Board) e
 			delete(mb.names, user)
 		}
 	}
+	return nil
+}
+
+// SetParams implements quiz.Store.
+func (m *Memory) SetParams(ctx context.Context, user string, params []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return m.Fail
+	}
+	u := m.user(user)
+	u.params = slices.Clone(params)
+	u.version++
 	return nil
 }
 
@@ -337,4 +353,25 @@ func (m *Memory) SetFail(err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.Fail = err
+}
+
+// CommunityParams implements quiz.ParamStore.
+func (m *Memory) CommunityParams(ctx context.Context) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return nil, m.Fail
+	}
+	return slices.Clone(m.community), nil
+}
+
+// SetCommunityParams implements quiz.ParamStore.
+func (m *Memory) SetCommunityParams(ctx context.Context, params []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return m.Fail
+	}
+	m.community = slices.Clone(params)
+	return nil
 }

@@ -24,6 +24,7 @@ type Backend interface {
 	quiz.Store
 	quiz.Leaderboards
 	quiz.Reports
+	quiz.ParamStore
 	ChatSetting(ctx context.Context, chat, key string) (string, error)
 	SetChatSetting(ctx context.Context, chat, key, value string) error
 	UserSetting(ctx context.Context, user, key string) (string, error)
@@ -65,6 +66,7 @@ func Run(t *testing.T, open Factory) {
 		{"Forget", testForget},
 		{"SetAside", testSetAside},
 		{"History", testHistory},
+		{"Params", testParams},
 		{"Reports", testReports},
 		{"ReportsKeepTheNewest", testReportsTrimmed},
 		{"ChatSettings", testChatSettings},
@@ -589,5 +591,41 @@ func testHistory(t *testing.T, open Factory) {
 	}
 	if b, _ := s.History(ctx, "test:h"); b != nil {
 		t.Errorf("after Forget the history has %d bytes", len(b))
+	}
+}
+
+// testParams stores a learner's own weights and the community's: Load returns the learner's,
+// a commit keeps them, and storing them moves the version on so cached records are re-read.
+func testParams(t *testing.T, open Factory) {
+	s := open(t)
+	v := mustCommit(t, s, "test:p", quiz.Write{Progress: []byte("p")})
+	if err := s.SetParams(ctx, "test:p", []byte(`{"w":[1]}`)); err != nil {
+		t.Fatal(err)
+	}
+	rec := mustLoad(t, s, "test:p", false)
+	if string(rec.Params) != `{"w":[1]}` || rec.Version != v+1 {
+		t.Fatalf("after SetParams: params %q version %d; want the weights and version %d", rec.Params, rec.Version, v+1)
+	}
+	if _, err := s.Commit(ctx, "test:p", quiz.Write{Expect: v, Progress: []byte("stale")}); !errors.Is(err, quiz.ErrConflict) {
+		t.Errorf("a commit on the version before SetParams = %v, want ErrConflict", err)
+	}
+	mustCommit(t, s, "test:p", quiz.Write{Expect: v + 1, Progress: []byte("q")})
+	if rec := mustLoad(t, s, "test:p", true); string(rec.Params) != `{"w":[1]}` {
+		t.Errorf("a commit dropped the weights: %q", rec.Params)
+	}
+	if err := s.SetParams(ctx, "test:p", nil); err != nil {
+		t.Fatal(err)
+	}
+	if rec := mustLoad(t, s, "test:p", false); rec.Params != nil {
+		t.Errorf("SetParams(nil) left %q", rec.Params)
+	}
+	if c, err := s.CommunityParams(ctx); c != nil || err != nil {
+		t.Errorf("CommunityParams before any = %q, %v", c, err)
+	}
+	if err := s.SetCommunityParams(ctx, []byte("community")); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ := s.CommunityParams(ctx); string(c) != "community" {
+		t.Errorf("CommunityParams = %q", c)
 	}
 }
