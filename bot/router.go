@@ -75,7 +75,11 @@ type Command struct {
 	// Hidden commands work but are left out of /help and command menus (/start).
 	Hidden bool
 	// Native lists the command only on platforms that render quizzes natively (/quizmode).
-	Native  bool
+	Native bool
+	// Private commands answer the asking user alone (their progress, their data): every reply
+	// is marked Private. Declared here rather than per reply so that platforms which must choose
+	// before the answer is ready how it will be shown (a Discord deferred response) can tell.
+	Private bool
 	Handler HandlerFunc
 }
 
@@ -178,7 +182,13 @@ func (r *router) route(ctx context.Context, req *Request) ([]Reply, error) {
 			}
 			return nil, invalid(msgUnknownCommand, "/"+clip(req.Command, 32))
 		}
-		return cmd.Handler(ctx, req)
+		replies, err := cmd.Handler(ctx, req)
+		if cmd.Private {
+			for i := range replies {
+				replies[i].Private = true
+			}
+		}
+		return replies, err
 	case req.Args != "":
 		if r.text == nil {
 			return nil, nil
