@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/pybrarian/pybrarian/adapters/console"
+	"github.com/pybrarian/pybrarian/adapters/discord"
 	"github.com/pybrarian/pybrarian/adapters/telegram"
 	"github.com/pybrarian/pybrarian/bot"
 	"github.com/pybrarian/pybrarian/content"
@@ -177,6 +178,14 @@ func (m *Main) Run(ctx context.Context) error {
 		if m.Config.TelegramWebhookURL != "" {
 			http.handle(tg.WebhookListen(), tg.WebhookPath(), tg.WebhookHandler())
 		}
+	}
+	if m.Config.DiscordToken != "" {
+		dc, err := discord.New(m.Config.discord(m.log), core)
+		if err != nil {
+			return err
+		}
+		core.Attach(discord.Platform, dc)
+		adapters = append(adapters, dc)
 	}
 	if m.Config.Console || len(adapters) == 0 {
 		c := &console.Console{
