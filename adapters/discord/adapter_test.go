@@ -525,4 +525,12 @@ func TestDirectMessagesAndSend(t *testing.T) {
 	if err := h.core.Send(ctx, unknown, []bot.Reply{{Text: bot.Text("tip")}}); !errors.Is(err, bot.ErrUnreachable) {
 		t.Errorf("Send to an unknown channel = %v, want ErrUnreachable", err)
 	}
+
+	// Answering a mention in a channel where the bot may not write marks the channel.
+	h.srv.FailNext("POST /channels/{channel}/messages", 1, discordtest.Refused(403, discordtest.CodeMissingPermissions))
+	h.srv.PostUserMessage(t, discordtest.ChannelID, discordtest.Alice, "<@"+discordtest.AppID+"> what is flask?")
+	h.logs.wait(t, "chat=discord:"+discordtest.ChannelID+" reason=")
+	if v, _ := h.store.ChatSetting(ctx, "discord:"+discordtest.ChannelID, "unreachable"); !strings.Contains(v, "50013") {
+		t.Errorf("the channel's unreachable mark = %q, want the 50013 refusal", v)
+	}
 }
