@@ -85,6 +85,18 @@ func TestCommandsFromTheCoreTable(t *testing.T) {
 	}
 }
 
+// TestGuildCommands: with DISCORD_GUILD_ID the commands go to that server only.
+func TestGuildCommands(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(c *discord.Config) { c.GuildID = discordtest.GuildID })
+	if n := len(h.srv.Commands(discordtest.GuildID)); n == 0 || len(h.srv.Commands("")) != 0 {
+		t.Errorf("%d server commands and %d global ones, want them on the server only", n, len(h.srv.Commands("")))
+	}
+	if r := h.srv.Interact(t, discordtest.SlashCommand("help")).Await(t); !strings.Contains(r.Content, "/quiz") {
+		t.Errorf("/help = %q", r.Content)
+	}
+}
+
 // TestLibWithAutocomplete: typing into /lib's name suggests entries from the core, answered at
 // once; the command then shows the entry as an embed with links and a "Quiz me" button.
 func TestLibWithAutocomplete(t *testing.T) {
