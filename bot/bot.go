@@ -119,6 +119,8 @@ type CommandInfo struct {
 	Help content.Text
 	// Native is set for commands that matter only where quizzes render natively.
 	Native bool
+	// Private is set for commands whose replies are for the asking user alone (Command.Private).
+	Private bool
 }
 
 // Commands lists the visible commands in registration order.
@@ -126,7 +128,7 @@ func (b *Bot) Commands() []CommandInfo {
 	var out []CommandInfo
 	for _, c := range b.router.commands {
 		if !c.Hidden {
-			out = append(out, CommandInfo{Name: c.Name, Args: c.Args, Help: c.Help, Native: c.Native})
+			out = append(out, CommandInfo{Name: c.Name, Args: c.Args, Help: c.Help, Native: c.Native, Private: c.Private})
 		}
 	}
 	return out

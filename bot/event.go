@@ -152,7 +152,9 @@ type EntryCard struct {
 	// Kind is the entry's kind, for platforms that colour cards by kind.
 	Kind content.Kind
 	// Subtitle is the kind and, when not active, the status, in the reply's language.
-	Subtitle    string
+	Subtitle string
+	// Note is said before the card, or is empty: that a typo was corrected, say.
+	Note        Markup
 	Description Markup
 	Fields      []CardField
 	// Links are the buttons under the card: docs, PyPI, "Quiz me".

@@ -118,3 +118,29 @@ func TestChoiceOrderChangesWithEachAsk(t *testing.T) {
 		t.Errorf("showing the question again changed its order")
 	}
 }
+
+// TestPrivateCommands: the commands about the learner's own data are declared private, so
+// platforms can tell before answering, and every reply they give is marked private.
+func TestPrivateCommands(t *testing.T) {
+	b, _ := newQuizBot(t, nil)
+	want := map[string]bool{"stats": true, "forget": true, "report": true}
+	for _, c := range b.Commands() {
+		if c.Private != want[c.Name] {
+			t.Errorf("Commands(): /%s Private = %v, want %v", c.Name, c.Private, want[c.Name])
+		}
+	}
+	for _, text := range []string{"/stats", "/forget", "/report"} {
+		rs := b.Handle(context.Background(), event("ada", "ada", Group, text))
+		if len(rs) == 0 {
+			t.Fatalf("%s: no reply", text)
+		}
+		for _, r := range rs {
+			if !r.Private {
+				t.Errorf("%s: reply %q is not private", text, r.Text.PlainText())
+			}
+		}
+	}
+	if rs := b.Handle(context.Background(), event("ada", "ada", Group, "/quiz frameworks 3")); rs[0].Private {
+		t.Errorf("/quiz question is private: %+v", rs[0])
+	}
+}

@@ -129,15 +129,16 @@ func (b *Bot) handleText(ctx context.Context, req *Request) ([]Reply, error) {
 func (b *Bot) entryReply(lang content.Lang, m content.Match, typed string) Reply {
 	b.obs.Lookup(lookupOutcome(m, typed))
 	e := m.Entry
-	var t Markup
+	var t, note Markup
 	if m.Kind == content.TypoMatch {
-		t.Italic(T(lang, msgTypoNote, clip(strings.TrimSpace(typed), 60), e.DisplayName(lang))).Para()
+		note.Italic(T(lang, msgTypoNote, clip(strings.TrimSpace(typed), 60), e.DisplayName(lang)))
+		t.Append(note).Para()
 	}
 	t.Bold(e.DisplayName(lang)).Plain(" · " + kindName(lang, e.Kind))
 	if e.Status != content.StatusActive {
 		t.Plain(" · " + statusName(lang, e.Status))
 	}
-	card := &EntryCard{ID: e.ID, Title: e.DisplayName(lang), Kind: e.Kind, Subtitle: kindName(lang, e.Kind)}
+	card := &EntryCard{ID: e.ID, Title: e.DisplayName(lang), Kind: e.Kind, Subtitle: kindName(lang, e.Kind), Note: note}
 	if e.Status != content.StatusActive {
 		card.Subtitle += " · " + statusName(lang, e.Status)
 	}

@@ -86,6 +86,9 @@ func TestLookupSeedEntries(t *testing.T) {
 				if !strings.Contains(rs[0].Text.PlainText(), q) {
 					t.Errorf("/lib %s: the reply should say the typo was corrected:\n%s", q, rs[0].Text.PlainText())
 				}
+				if c := rs[0].Card; c == nil || !strings.Contains(c.Note.PlainText(), q) {
+					t.Errorf("/lib %s: the card should say the typo was corrected too", q)
+				}
 			case got == "" && strings.Contains(plain(rs), "/lib "+id):
 				// Equally close to another name ("scarpy": scrapy or scapy): suggesting is right.
 			default:

@@ -44,11 +44,11 @@ func (b *Bot) quizCommands() []Command {
 		{Name: "quiz", Args: []Arg{argTopic, argCount}, Help: catalog[msgHelpQuiz], Starts: true, Handler: b.cmdQuiz},
 		{Name: "review", Args: []Arg{argCount}, Help: catalog[msgHelpReview], Starts: true, Handler: b.cmdReview},
 		{Name: "stop", Help: catalog[msgHelpStop], Handler: b.cmdStop},
-		{Name: "stats", Help: catalog[msgHelpStats], Handler: b.cmdStats},
+		{Name: "stats", Help: catalog[msgHelpStats], Private: true, Handler: b.cmdStats},
 		{Name: "leaderboard", Help: catalog[msgHelpLeaderboard], Handler: b.cmdLeaderboard},
 		{Name: "report", Args: []Arg{{Name: "text", Label: content.Text{EN: "WHAT IS WRONG", ZH: "问题描述"},
-			Help: content.Text{EN: "what is wrong or unclear", ZH: "哪里有错或不清楚"}}}, Help: catalog[msgHelpReport], Handler: b.cmdReport},
-		{Name: "forget", Help: catalog[msgHelpForget], Handler: b.cmdForget},
+			Help: content.Text{EN: "what is wrong or unclear", ZH: "哪里有错或不清楚"}}}, Help: catalog[msgHelpReport], Private: true, Handler: b.cmdReport},
+		{Name: "forget", Help: catalog[msgHelpForget], Private: true, Handler: b.cmdForget},
 	}
 }
 

@@ -77,7 +77,11 @@ type Command struct {
 	// Native lists the command only on platforms that render quizzes natively (/quizmode).
 	Native bool
 	// Starts marks commands that start something (a round): they are rate-limited per chat too.
-	Starts  bool
+	Starts bool
+	// Private commands answer the asking user alone (their progress, their data): every reply
+	// is marked Private. Declared here rather than per reply so that platforms which must choose
+	// before the answer is ready how it will be shown (a Discord deferred response) can tell.
+	Private bool
 	Handler HandlerFunc
 }
 
@@ -180,7 +184,13 @@ func (r *router) route(ctx context.Context, req *Request) ([]Reply, error) {
 			}
 			return nil, invalid(msgUnknownCommand, "/"+clip(req.Command, 32))
 		}
-		return cmd.Handler(ctx, req)
+		replies, err := cmd.Handler(ctx, req)
+		if cmd.Private {
+			for i := range replies {
+				replies[i].Private = true
+			}
+		}
+		return replies, err
 	case req.Args != "":
 		if r.text == nil {
 			return nil, nil

@@ -1,5 +1,3 @@
-// Package discord is the Discord adapter. So far it holds the HTTP plumbing that points the
-// discordgo client at another API host.
 package discord
 
 import (

@@ -7,9 +7,11 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/pybrarian/pybrarian/adapters/discord"
 	"github.com/pybrarian/pybrarian/adapters/telegram"
 	"github.com/pybrarian/pybrarian/bot"
 	"github.com/pybrarian/pybrarian/store/redis"
@@ -55,8 +57,16 @@ type Config struct {
 	// TelegramWebhookSecret authenticates Telegram's webhook requests (TELEGRAM_WEBHOOK_SECRET;
 	// environment only).
 	TelegramWebhookSecret string
-	// DiscordToken is recognised so that setting it is not silently ignored (DISCORD_TOKEN).
+	// DiscordToken runs the Discord adapter (DISCORD_TOKEN; environment only).
 	DiscordToken string
+	// DiscordGuildID registers the slash commands on one server instead of globally
+	// (DISCORD_GUILD_ID).
+	DiscordGuildID string
+	// DiscordAPIBase replaces https://discord.com for every REST call (DISCORD_API_BASE).
+	DiscordAPIBase string
+	// DiscordShardID and DiscordShardCount run one shard of a sharded bot (DISCORD_SHARD_ID,
+	// DISCORD_SHARD_COUNT); a count of 0 runs unsharded.
+	DiscordShardID, DiscordShardCount int
 
 	envErrs []error // environment values that did not parse
 
@@ -96,6 +106,11 @@ var envVars = []struct{ name, flag, help string }{
 	{"TELEGRAM_WEBHOOK_URL", "", "public HTTPS URL for webhook mode (default: long polling)"},
 	{"TELEGRAM_WEBHOOK_LISTEN", "", "local address of the webhook server (default :8443)"},
 	{"TELEGRAM_WEBHOOK_SECRET", "", "webhook secret, required with TELEGRAM_WEBHOOK_URL"},
+	{"DISCORD_TOKEN", "", "Discord bot token from the developer portal (runs the Discord adapter)"},
+	{"DISCORD_GUILD_ID", "", "register slash commands on this server only, for development (default: global)"},
+	{"DISCORD_API_BASE", "", "base URL replacing https://discord.com for REST calls, e.g. a proxy"},
+	{"DISCORD_SHARD_ID", "", "this process's shard, 0 to DISCORD_SHARD_COUNT-1 (with DISCORD_SHARD_COUNT)"},
+	{"DISCORD_SHARD_COUNT", "", "number of shards, one process each (with DISCORD_SHARD_ID)"},
 	{"REDIS_URL", "", "redis://[user:password@]host:port/db (rediss:// for TLS): keep progress in Redis"},
 	{"REDIS_CLUSTER_ADDRS", "-redis-cluster-addrs", "host:port,host:port: keep progress in a Redis Cluster"},
 	{"REDIS_PREFIX", "-redis-prefix", "prefix of every Redis key (default pyb)"},
@@ -125,10 +140,30 @@ func (c *Config) fromEnv(getenv func(string) string) {
 	set(&c.TelegramWebhookListen, "TELEGRAM_WEBHOOK_LISTEN")
 	set(&c.TelegramWebhookSecret, "TELEGRAM_WEBHOOK_SECRET")
 	set(&c.DiscordToken, "DISCORD_TOKEN")
+	set(&c.DiscordGuildID, "DISCORD_GUILD_ID")
+	set(&c.DiscordAPIBase, "DISCORD_API_BASE")
 	set(&c.RedisURL, "REDIS_URL")
 	set(&c.RedisClusterAddrs, "REDIS_CLUSTER_ADDRS")
 	set(&c.RedisPrefix, "REDIS_PREFIX")
 	c.envErrs = nil
+	var shards []string
+	for _, d := range []struct {
+		dst  *int
+		name string
+	}{{&c.DiscordShardID, "DISCORD_SHARD_ID"}, {&c.DiscordShardCount, "DISCORD_SHARD_COUNT"}} {
+		if v := strings.TrimSpace(getenv(d.name)); v != "" {
+			shards = append(shards, d.name)
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				c.envErrs = append(c.envErrs, fmt.Errorf("%s: %q is not a whole number", d.name, v))
+				continue
+			}
+			*d.dst = n
+		}
+	}
+	if len(shards) == 1 {
+		c.envErrs = append(c.envErrs, fmt.Errorf("%s is set alone: set DISCORD_SHARD_ID and DISCORD_SHARD_COUNT together, or neither", shards[0]))
+	}
 	for _, d := range []struct {
 		dst  *time.Duration
 		name string
@@ -208,7 +243,11 @@ func (c Config) Validate() error {
 		}
 	}
 	if c.DiscordToken != "" {
-		errs = append(errs, errors.New("DISCORD_TOKEN is set, but this release has no Discord adapter yet: unset it (Telegram and the terminal chat are available)"))
+		if err := c.discord(nil).Validate(); err != nil {
+			errs = append(errs, err)
+		}
+	} else if c.DiscordGuildID != "" || c.DiscordAPIBase != "" || c.DiscordShardCount != 0 || c.DiscordShardID != 0 {
+		errs = append(errs, errors.New("DISCORD_GUILD_ID / DISCORD_API_BASE / DISCORD_SHARD_ID / DISCORD_SHARD_COUNT are set but DISCORD_TOKEN is not"))
 	}
 	return errors.Join(errs...)
 }
@@ -237,6 +276,15 @@ func (c Config) telegram(log *slog.Logger) telegram.Config {
 	return telegram.Config{
 		Token: c.TelegramToken, Endpoint: c.TelegramEndpoint,
 		WebhookURL: c.TelegramWebhookURL, WebhookListen: c.TelegramWebhookListen, WebhookSecret: c.TelegramWebhookSecret,
+		Logger: log, ShutdownGrace: c.ShutdownTimeout,
+	}
+}
+
+// discord is the Discord adapter's configuration.
+func (c Config) discord(log *slog.Logger) discord.Config {
+	return discord.Config{
+		Token: c.DiscordToken, GuildID: c.DiscordGuildID, APIBase: c.DiscordAPIBase,
+		ShardID: c.DiscordShardID, ShardCount: c.DiscordShardCount,
 		Logger: log, ShutdownGrace: c.ShutdownTimeout,
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/pybrarian/pybrarian/adapters/console"
+	"github.com/pybrarian/pybrarian/adapters/discord"
 	"github.com/pybrarian/pybrarian/adapters/telegram"
 	"github.com/pybrarian/pybrarian/bot"
 	"github.com/pybrarian/pybrarian/content"
@@ -195,6 +196,17 @@ func (m *Main) Run(ctx context.Context) error {
 		if m.Config.TelegramWebhookURL != "" {
 			http.handle(tg.WebhookListen(), tg.WebhookPath(), tg.WebhookHandler())
 		}
+	}
+	if m.Config.DiscordToken != "" {
+		cfg := m.Config.discord(m.log)
+		cfg.Observer = metrics
+		dc, err := discord.New(cfg, core)
+		if err != nil {
+			return err
+		}
+		core.Attach(discord.Platform, dc)
+		health.Adapter(discord.Platform, dc.Healthy)
+		adapters = append(adapters, dc)
 	}
 	if m.Config.Console || len(adapters) == 0 {
 		c := &console.Console{

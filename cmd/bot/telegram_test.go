@@ -58,8 +58,4 @@ func TestTelegramConfigProblems(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "TELEGRAM_WEBHOOK_SECRET is required") {
 		t.Errorf("webhook without secret: exit %d, %q", code, stderr)
 	}
-	code, _, stderr = runBot(t, nil, "", map[string]string{"DISCORD_TOKEN": "abc"})
-	if code != 2 || !strings.Contains(stderr, "DISCORD_TOKEN") {
-		t.Errorf("DISCORD_TOKEN: exit %d, %q", code, stderr)
-	}
 }

@@ -546,3 +546,30 @@ func TestCallbackWithResponse(t *testing.T) {
 		t.Errorf("callback response = %+v, want the interaction and the created message", got)
 	}
 }
+
+func TestFollowUpAfterDeletingTheDeferredMessage(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.NewServer(t)
+	b := newBot(t, srv)
+	b.register()
+
+	inv := srv.Interact(t, discordtest.SlashCommand("quiz"))
+	i := b.interaction()
+	if err := b.sess.InteractionRespond(i, &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.sess.InteractionResponseDelete(i); err != nil {
+		t.Fatal(err)
+	}
+	f, err := b.sess.FollowupMessageCreate(i, true, &discordgo.WebhookParams{Content: "for you only", Flags: discordgo.MessageFlagsEphemeral})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := inv.WaitFollowups(t, 1)
+	if got[0].ID != f.ID || got[0].Content != "for you only" || !got[0].Ephemeral() {
+		t.Errorf("follow-ups = %+v, want a new ephemeral message", got)
+	}
+	if msgs := srv.Messages(discordtest.ChannelID); len(msgs) != 1 || msgs[0].ID != f.ID {
+		t.Errorf("channel messages = %+v, want only the follow-up", msgs)
+	}
+}

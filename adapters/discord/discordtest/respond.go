@@ -229,7 +229,8 @@ func (s *Server) deleteFollowup(c *Call, params map[string]string) (int, any, *A
 
 // followup is POST /webhooks/{app}/{token}. Right after a deferred response (type 5) Discord
 // still lets the first follow-up fill in the "thinking…" message instead of posting a new one,
-// keeping its ephemeral state; the fake does the same.
+// keeping its ephemeral state; the fake does the same. Once the bot has deleted that message,
+// a follow-up is a new message with its own flags.
 func (s *Server) followup(c *Call, params map[string]string) (int, any, *APIError) {
 	inv, e := s.webhookLocked(c, params)
 	if e != nil {
@@ -248,7 +249,7 @@ func (s *Server) followup(c *Call, params map[string]string) (int, any, *APIErro
 	if f.empty() {
 		return 0, nil, apiError(http.StatusBadRequest, CodeCannotSendEmptyMessage)
 	}
-	if orig := s.messages[inv.original]; inv.response.Type == CallbackDeferredMessage && orig != nil && orig.Loading() && len(inv.followups) == 0 {
+	if orig := s.messages[inv.original]; inv.response.Type == CallbackDeferredMessage && orig != nil && !orig.Deleted && orig.Loading() && len(inv.followups) == 0 {
 		delete(f.has, "flags")
 		n := s.editLocked(orig, f)
 		s.echoLocked("MESSAGE_UPDATE", n)
