@@ -277,6 +277,32 @@ func appendReview(ub *bbolt.Bucket, review []byte) error {
 	return nil
 }
 
+// Learners implements quiz.RefitStore: the learners with a history are listed first, then fn
+// runs for each outside the read, so it may use the store.
+func (s *Store) Learners(ctx context.Context, fn func(user string) error) error {
+	var users []string
+	err := s.db.View(func(tx *bbolt.Tx) error {
+		return tx.Bucket(bucketUsers).ForEachBucket(func(k []byte) error {
+			if tx.Bucket(bucketUsers).Bucket(k).Bucket(keyHistory) != nil {
+				users = append(users, string(k))
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // SetParams implements quiz.Store.
 func (s *Store) SetParams(ctx context.Context, user string, params []byte) error {
 	return s.db.Update(func(tx *bbolt.Tx) error {

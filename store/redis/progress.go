@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -253,6 +255,46 @@ return redis.call('HINCRBY', KEYS[1], 'v', 1)
 func (s *Store) SetParams(ctx context.Context, user string, params []byte) error {
 	if err := setParamsScript.Run(ctx, s.client, []string{s.keys.rec(user)}, params).Err(); err != nil {
 		return fail("set params", err)
+	}
+	return nil
+}
+
+// Learners implements quiz.RefitStore by scanning for history keys (on every master of a
+// Cluster): a background job's walk of the key space, which nothing on a request path does.
+func (s *Store) Learners(ctx context.Context, fn func(user string) error) error {
+	pattern := s.keys.prefix + ":{*}:hist"
+	var users []string
+	scan := func(ctx context.Context, c *goredis.Client) error {
+		iter := c.Scan(ctx, 0, pattern, 1000).Iterator()
+		for iter.Next(ctx) {
+			k := iter.Val()
+			open, close := strings.IndexByte(k, '{'), strings.LastIndexByte(k, '}')
+			if open >= 0 && close > open {
+				users = append(users, k[open+1:close])
+			}
+		}
+		return iter.Err()
+	}
+	var err error
+	switch c := s.client.(type) {
+	case *goredis.ClusterClient:
+		var mu sync.Mutex
+		err = c.ForEachMaster(ctx, func(ctx context.Context, m *goredis.Client) error {
+			mu.Lock()
+			defer mu.Unlock()
+			return scan(ctx, m)
+		})
+	case *goredis.Client:
+		err = scan(ctx, c)
+	}
+	if err != nil {
+		return fail("learners", err)
+	}
+	slices.Sort(users)
+	for _, u := range slices.Compact(users) {
+		if err := fn(u); err != nil {
+			return err
+		}
 	}
 	return nil
 }

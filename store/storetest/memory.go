@@ -375,3 +375,26 @@ func (m *Memory) SetCommunityParams(ctx context.Context, params []byte) error {
 	m.community = slices.Clone(params)
 	return nil
 }
+
+// Learners implements quiz.RefitStore: every learner with a history, in order.
+func (m *Memory) Learners(ctx context.Context, fn func(user string) error) error {
+	m.mu.Lock()
+	if m.Fail != nil {
+		m.mu.Unlock()
+		return m.Fail
+	}
+	var users []string
+	for u, r := range m.users {
+		if len(r.history) > 0 {
+			users = append(users, u)
+		}
+	}
+	m.mu.Unlock()
+	slices.Sort(users)
+	for _, u := range users {
+		if err := fn(u); err != nil {
+			return err
+		}
+	}
+	return nil
+}

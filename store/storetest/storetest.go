@@ -25,6 +25,7 @@ type Backend interface {
 	quiz.Leaderboards
 	quiz.Reports
 	quiz.ParamStore
+	Learners(ctx context.Context, fn func(user string) error) error
 	ChatSetting(ctx context.Context, chat, key string) (string, error)
 	SetChatSetting(ctx context.Context, chat, key, value string) error
 	UserSetting(ctx context.Context, user, key string) (string, error)
@@ -612,6 +613,15 @@ func testParams(t *testing.T, open Factory) {
 	mustCommit(t, s, "test:p", quiz.Write{Expect: v + 1, Progress: []byte("q")})
 	if rec := mustLoad(t, s, "test:p", true); string(rec.Params) != `{"w":[1]}` {
 		t.Errorf("a commit dropped the weights: %q", rec.Params)
+	}
+	mustCommit(t, s, "test:p2", quiz.Write{Progress: []byte("p"), Review: review(1)})
+	mustCommit(t, s, "test:p3", quiz.Write{Progress: []byte("p")}) // no history
+	var learners []string
+	if err := s.Learners(ctx, func(u string) error { learners = append(learners, u); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(learners) != "[test:p2]" {
+		t.Errorf("Learners = %v, want the one learner with a history", learners)
 	}
 	if err := s.SetParams(ctx, "test:p", nil); err != nil {
 		t.Fatal(err)

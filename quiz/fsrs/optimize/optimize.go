@@ -57,6 +57,11 @@ type Options struct {
 	// them as the descent ends, exactly as py-fsrs 6.3.1's Optimizer does,
 	// instead of pre-training them first as fsrs-rs does.
 	SkipPretrain bool
+	// BatchSize is how many scored reviews make one step: 512 when zero, as
+	// in py-fsrs. A log needs at least one batch. One learner's own history
+	// can be smaller than py-fsrs's batch; a smaller batch lets it be fitted,
+	// with fewer steps and so less far from the starting weights.
+	BatchSize int
 }
 
 // Stats describes a fit.
@@ -75,8 +80,8 @@ type Stats struct {
 }
 
 // ErrTooFewReviews is returned, with the default weights, when a log has
-// fewer scored reviews than one batch (512): too few to fit 21 weights, so
-// py-fsrs keeps the defaults too.
+// fewer scored reviews than one batch (512 unless Options.BatchSize says
+// otherwise): too few to fit 21 weights, so py-fsrs keeps the defaults too.
 var ErrTooFewReviews = errors.New("optimize: fewer than 512 scored reviews, too few to fit")
 
 // Hyper-parameters of py-fsrs 6.3.1's Optimizer (and fsrs-rs's defaults).
@@ -99,7 +104,11 @@ func Optimize(ctx context.Context, reviews []Review, opts Options) (fsrs.Weights
 		return fsrs.Weights{}, Stats{}, err
 	}
 	stats := Stats{Cards: len(hs), Scored: scored}
-	if scored < batchSize {
+	batch := opts.BatchSize
+	if batch <= 0 {
+		batch = batchSize
+	}
+	if scored < batch {
 		return fsrs.DefaultWeights(), stats, ErrTooFewReviews
 	}
 
@@ -114,7 +123,7 @@ func Optimize(ctx context.Context, reviews []Review, opts Options) (fsrs.Weights
 		}
 	}
 
-	w, bestEpoch, steps, err := descend(ctx, hs, scored, start)
+	w, bestEpoch, steps, err := descend(ctx, hs, scored, start, batch)
 	if err != nil {
 		return fsrs.Weights{}, Stats{}, err
 	}
@@ -186,7 +195,7 @@ func evaluate(hs []history, w fsrs.Weights, grad bool) (float64, tangent, int) {
 
 // descend runs py-fsrs's gradient descent from start and returns the best
 // epoch's weights, that epoch (1-based) and the number of steps taken.
-func descend(ctx context.Context, hs []history, scored int, start fsrs.Weights) (fsrs.Weights, int, int, error) {
+func descend(ctx context.Context, hs []history, scored int, start fsrs.Weights, batchSize int) (fsrs.Weights, int, int, error) {
 	order := make([]int, len(hs))
 	for i := range order {
 		order[i] = i
