@@ -85,6 +85,7 @@ func New(cfg Config) (*Bot, error) {
 	cmds := b.lookupCommands()
 	if b.quiz != nil {
 		cmds = append(cmds, b.quizCommands()...)
+		cmds = append(cmds, b.exportCommands()...)
 		if err := b.router.handleChoices(quiz.ChoicePrefix, b.answerChoice); err != nil {
 			return nil, err
 		}

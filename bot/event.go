@@ -113,6 +113,17 @@ type Reply struct {
 	// Card is the entry this reply presents, laid out for platforms with rich layouts (Discord
 	// embeds); Text says the same for everyone else. Nil for other replies.
 	Card *EntryCard
+	// File is a document the reply carries (a learner's exported review log): Telegram sends it
+	// as a document with the text as its caption, Discord attaches it, the terminal writes it to
+	// disk and says where.
+	File *File
+}
+
+// File is a document a reply carries.
+type File struct {
+	Name string // with an extension: "pybrarian-reviews.csv"
+	MIME string
+	Data []byte
 }
 
 // Choice is one answer option. Data is opaque to adapters: they hand it back in Event.Choice when

@@ -140,6 +140,9 @@ const (
 	msgWhenHour            msgID = "when-hour"
 	msgWhenDay             msgID = "when-day"
 	msgRateLimited         msgID = "rate-limited"
+	msgHelpExport          msgID = "help-export"
+	msgExportEmpty         msgID = "export-empty"
+	msgExportDone          msgID = "export-done"
 	msgStatsRetention      msgID = "stats-retention"
 	msgParamsDefault       msgID = "params-default"
 	msgParamsCommunity     msgID = "params-community"
@@ -283,6 +286,9 @@ var catalog = map[msgID]content.Text{
 	msgParamsDefault:       {EN: "FSRS's default weights", ZH: "FSRS 默认参数"},
 	msgParamsCommunity:     {EN: "weights fitted to this community's reviews", ZH: "根据本社区复习记录拟合的参数"},
 	msgParamsPersonal:      {EN: "weights fitted to your own reviews", ZH: "根据你自己的复习记录拟合的参数"},
+	msgHelpExport:          {EN: "download your review log as a CSV file", ZH: "下载你的复习记录（CSV 文件）"},
+	msgExportEmpty:         {EN: "You have no reviews to export yet: answer a few questions with /quiz first.", ZH: "你还没有可导出的复习记录：先用 /quiz 答几道题吧。"},
+	msgExportDone:          {EN: "Your review log: %d reviews, in the format `bot evaluate` reads (card_id, review_rating, review_time, review_duration in ms).", ZH: "你的复习记录：共 %d 条，格式与 `bot evaluate` 读取的相同（card_id、review_rating、review_time、以毫秒计的 review_duration）。"},
 	msgRateLimited:         {EN: "Slow down a little: you are sending messages faster than I answer them. Try again in a few seconds.", ZH: "慢一点：你发消息的速度超过了我回复的速度。请过几秒再试。"},
 	msgTooLong:             {EN: "That message is too long for me: I read at most %d characters. Ask about one library at a time.", ZH: "这条消息太长了：我最多读取 %d 个字符。请一次只问一个库。"},
 	msgBusy:                {EN: "I'm busy saving your last answer elsewhere. Please try again.", ZH: "你的上一个答案正在别处保存，请再试一次。"},

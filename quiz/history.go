@@ -1,6 +1,7 @@
 package quiz
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
@@ -81,4 +82,13 @@ func CardNumber(id string) (int64, error) {
 		n = n<<8 | int64(c)
 	}
 	return n >> 4, nil // 6 characters are 36 bits: the top of 40
+}
+
+// History returns the learner's review log, oldest first.
+func (e *Engine) History(ctx context.Context, user string) ([]Review, error) {
+	raw, err := e.store.History(ctx, user)
+	if err != nil {
+		return nil, err
+	}
+	return UnpackHistory(raw), nil
 }

@@ -10,8 +10,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/pybrarian/pybrarian/bot"
 )
@@ -40,6 +43,9 @@ type Console struct {
 	// Interactive greets the user and prompts for each line; set it when a person is typing (stdin
 	// is a terminal), never for scripts.
 	Interactive bool
+	// FileDir is where files replies carry (an exported review log) are written; the reply says
+	// where. Empty means the working directory.
+	FileDir string
 
 	mu  sync.Mutex // one reply printed at a time, from the chat or from Send
 	enc *json.Encoder
@@ -89,6 +95,9 @@ type jsonReply struct {
 	Text    string   `json:"text"`
 	Entry   string   `json:"entry"`
 	Choices []string `json:"choices"`
+	// File is the absolute path of the file the reply carries, written under FileDir; only on
+	// replies with a file.
+	File string `json:"file,omitempty"`
 }
 
 // Run reads lines until EOF or until ctx is cancelled, handling each as a message. It returns nil at
@@ -165,8 +174,12 @@ func (c *Console) print(replies []bot.Reply) error {
 		c.enc.SetEscapeHTML(false)
 	}
 	for _, r := range replies {
+		path, err := c.writeFile(r.File)
+		if err != nil {
+			return err
+		}
 		if c.JSON {
-			out := jsonReply{Text: r.Text.PlainText(), Entry: r.Entry, Choices: []string{}}
+			out := jsonReply{Text: r.Text.PlainText(), Entry: r.Entry, Choices: []string{}, File: path}
 			for _, ch := range r.Choices {
 				out.Choices = append(out.Choices, ch.Label)
 			}
@@ -178,6 +191,9 @@ func (c *Console) print(replies []bot.Reply) error {
 		var b strings.Builder
 		b.WriteString(r.Text.PlainText())
 		b.WriteString("\n")
+		if path != "" {
+			fmt.Fprintf(&b, "  → %s\n", path)
+		}
 		for i, ch := range r.Choices {
 			fmt.Fprintf(&b, "  %d) %s\n", i+1, ch.Label)
 		}
@@ -195,4 +211,29 @@ func (c *Console) print(replies []bot.Reply) error {
 		}
 	}
 	return nil
+}
+
+// writeFile writes a reply's file under FileDir with a name of its own and returns its absolute
+// path, "" when there is none.
+func (c *Console) writeFile(f *bot.File) (string, error) {
+	if f == nil {
+		return "", nil
+	}
+	dir := c.FileDir
+	if dir == "" {
+		dir = "."
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", fmt.Errorf("console: saving %s: %w", f.Name, err)
+	}
+	ext := filepath.Ext(f.Name)
+	name := strings.TrimSuffix(f.Name, ext) + "-" + time.Now().UTC().Format("20060102-150405.000") + ext
+	path, err := filepath.Abs(filepath.Join(dir, name))
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(path, f.Data, 0o600); err != nil {
+		return "", fmt.Errorf("console: saving %s: %w", f.Name, err)
+	}
+	return path, nil
 }

@@ -228,7 +228,7 @@ func editIndex(msgs []message) int {
 
 func (a *Adapter) editOriginal(ctx context.Context, p *pending, m message) error {
 	d := responseData(m, true)
-	edit := &discordgo.WebhookEdit{Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components, AllowedMentions: d.AllowedMentions}
+	edit := &discordgo.WebhookEdit{Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components, AllowedMentions: d.AllowedMentions, Files: m.files}
 	return a.interactionCall(ctx, p.expires(), func(opts ...discordgo.RequestOption) error {
 		_, err := a.sess.InteractionResponseEdit(p.i, edit, opts...)
 		return err
@@ -238,7 +238,7 @@ func (a *Adapter) editOriginal(ctx context.Context, p *pending, m message) error
 // followUp sends messages with the interaction's token, in order, each ephemeral when private.
 func (a *Adapter) followUp(ctx context.Context, p *pending, msgs []message) {
 	for _, m := range msgs {
-		params := &discordgo.WebhookParams{Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: none()}
+		params := &discordgo.WebhookParams{Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: none(), Files: m.files}
 		if m.private {
 			params.Flags = discordgo.MessageFlagsEphemeral
 		}
@@ -256,7 +256,7 @@ func (a *Adapter) followUp(ctx context.Context, p *pending, msgs []message) {
 // responseData is a message as interaction response data. An update replaces the message whole,
 // so its embeds and buttons are always sent, empty ones included.
 func responseData(m message, update bool) *discordgo.InteractionResponseData {
-	d := &discordgo.InteractionResponseData{Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: none()}
+	d := &discordgo.InteractionResponseData{Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: none(), Files: m.files}
 	if d.Embeds == nil {
 		d.Embeds = []*discordgo.MessageEmbed{}
 	}

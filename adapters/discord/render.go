@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"bytes"
 	"fmt"
 	"net/url"
 	"strings"
@@ -44,6 +45,8 @@ type message struct {
 	private bool
 	// edit asks to replace the message whose button was pressed, where that is what is answered.
 	edit bool
+	// files are attached to the message.
+	files []*discordgo.File
 }
 
 // none is the allowed_mentions every message carries: parse nothing, so no text the bot echoes
@@ -94,6 +97,9 @@ func render(r bot.Reply) []message {
 		out[i].edit = base.edit && i == 0
 	}
 	out[len(out)-1].components = comps
+	if f := r.File; f != nil {
+		out[len(out)-1].files = []*discordgo.File{{Name: f.Name, ContentType: f.MIME, Reader: bytes.NewReader(f.Data)}}
+	}
 	return out
 }
 

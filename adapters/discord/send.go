@@ -61,7 +61,7 @@ func (a *Adapter) dmChannel(ctx context.Context, userID string) (string, error) 
 func (a *Adapter) sendAll(ctx context.Context, channel, replyTo string, replies []bot.Reply) error {
 	for _, r := range replies {
 		for _, m := range render(r) {
-			send := &discordgo.MessageSend{Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: none()}
+			send := &discordgo.MessageSend{Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: none(), Files: m.files}
 			if replyTo != "" {
 				no := false
 				send.Reference = &discordgo.MessageReference{MessageID: replyTo, ChannelID: channel, FailIfNotExists: &no}

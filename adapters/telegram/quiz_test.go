@@ -243,3 +243,26 @@ func TestQuizPollMode(t *testing.T) {
 		t.Errorf("a group quiz did not use buttons: %s", gq)
 	}
 }
+
+// TestExportSendsADocument answers a question, then /export: the log arrives as a document whose
+// CSV reads back as the review.
+func TestExportSendsADocument(t *testing.T) {
+	h := newHarness(t)
+	h.send(private(ada), ada, "/quiz flask 1")
+	q := h.srv.WaitCall(t, "sendMessage", 1)
+	h.press(private(ada), ada, q.MessageID, choices(t, q)[0])
+	h.settle(private(ada), ada)
+	h.send(private(ada), ada, "/export")
+	doc := h.srv.WaitCall(t, "sendDocument", 1)
+	f, ok := doc.Files["document"]
+	if !ok || f.Name != "pybrarian-reviews.csv" {
+		t.Fatalf("sendDocument files = %v", doc.Files)
+	}
+	lines := strings.Split(strings.TrimSpace(string(f.Data)), "\n")
+	if len(lines) != 2 || lines[0] != "card_id,review_rating,review_time,review_duration" {
+		t.Errorf("exported CSV:\n%s", f.Data)
+	}
+	if !strings.Contains(doc.Get("caption"), "1 reviews") || doc.Get("chat_id") != "1001" {
+		t.Errorf("caption %q to chat %s", doc.Get("caption"), doc.Get("chat_id"))
+	}
+}

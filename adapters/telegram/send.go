@@ -73,6 +73,9 @@ func (a *Adapter) send(ctx context.Context, o *origin, r bot.Reply) error {
 	if err != nil {
 		return err
 	}
+	if r.File != nil {
+		return a.sendDocument(ctx, o, r, kb)
+	}
 	parts := renderHTML(r.Text, maxMessageLen)
 	if len(parts) == 0 {
 		if kb == nil {
@@ -190,4 +193,34 @@ func (a *Adapter) editMerged(ctx context.Context, o *origin, msgID int, rs []bot
 			return
 		}
 	}
+}
+
+// maxCaptionLen is Telegram's limit on a document's caption, in UTF-16 units after parsing.
+const maxCaptionLen = 1024
+
+// sendDocument sends a reply's file as a document, its text as the caption when the caption
+// limit allows and as messages before it otherwise.
+func (a *Adapter) sendDocument(ctx context.Context, o *origin, r bot.Reply, kb *tgbotapi.InlineKeyboardMarkup) error {
+	caption := ""
+	if parts := renderHTML(r.Text, maxCaptionLen); len(parts) == 1 {
+		caption = parts[0]
+	} else {
+		for _, p := range renderHTML(r.Text, maxMessageLen) {
+			if _, err := a.sendMessage(ctx, o, p, nil); err != nil {
+				return err
+			}
+		}
+	}
+	doc := tgbotapi.NewDocument(o.to.id, tgbotapi.FileBytes{Name: r.File.Name, Bytes: r.File.Data})
+	doc.Caption, doc.ParseMode = caption, tgbotapi.ModeHTML
+	if kb != nil {
+		doc.ReplyMarkup = kb
+	}
+	if o.replyTo != 0 {
+		doc.ReplyToMessageID, doc.AllowSendingWithoutReply = o.replyTo, true
+	}
+	_, err := a.call(ctx, &o.to, "sendDocument", func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
+		return api.Request(doc)
+	})
+	return err
 }

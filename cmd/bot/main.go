@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
@@ -212,7 +213,7 @@ func (m *Main) Run(ctx context.Context) error {
 		c := &console.Console{
 			In: m.stdin, Out: m.stdout, Handler: core,
 			JSON: m.Config.JSON, UserID: m.Config.User, Locale: m.Config.Locale,
-			Interactive: isTerminal(m.stdin),
+			Interactive: isTerminal(m.stdin), FileDir: filepath.Join(m.Config.DataDir, "files"),
 		}
 		core.Attach(console.Platform, c)
 		adapters = append(adapters, c)

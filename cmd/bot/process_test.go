@@ -243,3 +243,33 @@ func TestDamagedDataFileIsReported(t *testing.T) {
 		t.Errorf("a damaged file: exit %d, stderr %q; want 2 naming BOT_DATA_DIR and the damage", code, stderr)
 	}
 }
+
+// TestExportThroughTheTerminal answers questions in the terminal chat, exports the review log
+// (-json names the file) and reads it back with `bot evaluate`.
+func TestExportThroughTheTerminal(t *testing.T) {
+	dir := t.TempDir()
+	code, out, stderr := runBot(t, []string{"-json"}, "/quiz frameworks 3\n1\n2\n1\n/export\n", map[string]string{"BOT_DATA_DIR": dir})
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var file string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var j struct {
+			Text string `json:"text"`
+			File string `json:"file"`
+		}
+		if err := json.Unmarshal([]byte(l), &j); err != nil {
+			t.Fatal(err)
+		}
+		if j.File != "" {
+			file = j.File
+		}
+	}
+	if !filepath.IsAbs(file) || !strings.HasPrefix(file, dir) {
+		t.Fatalf("/export -json file = %q, want an absolute path under %s", file, dir)
+	}
+	code, report, stderr := runBot(t, []string{"evaluate", file}, "", nil)
+	if code != 0 || !strings.Contains(report, "reviews 3") {
+		t.Errorf("bot evaluate of the export: exit %d\n%s%s", code, report, stderr)
+	}
+}

@@ -3,6 +3,7 @@
 // form encoding and error bodies as production, without a token or the internet.
 //
 // It serves getMe, getUpdates (long polling, honouring offset and timeout), sendMessage,
+// sendDocument and sendPhoto (multipart uploads, the files recorded),
 // editMessageText, answerCallbackQuery, setMyCommands, answerInlineQuery, sendPoll, getChatMember,
 // setWebhook and deleteWebhook; records every call with its form fields (JSON values decoded); and
 // answers the next calls of a method with an injected fault (429 with retry_after, 403, 500).
@@ -11,6 +12,7 @@ package telegramtest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -59,6 +61,14 @@ type Call struct {
 	// MessageID is the id of the message sent or edited; PollID the id of the poll sent.
 	MessageID int
 	PollID    string
+	// Files are the files uploaded with the call, by form field ("document", "photo").
+	Files map[string]File
+}
+
+// File is an uploaded file.
+type File struct {
+	Name string
+	Data []byte
 }
 
 // Get returns a form field as sent.
@@ -293,11 +303,32 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, map[string]any{"ok": false, "error_code": 404, "description": "Not Found"})
 		return
 	}
-	if err := r.ParseForm(); err != nil {
+	var files map[string]File
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		// File uploads (sendDocument, sendPhoto) come as multipart forms.
+		if err := r.ParseMultipartForm(50 << 20); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: " + err.Error()})
+			return
+		}
+		r.PostForm = url.Values(r.MultipartForm.Value)
+		files = map[string]File{}
+		for field, fhs := range r.MultipartForm.File {
+			if len(fhs) == 0 {
+				continue
+			}
+			f, err := fhs[0].Open()
+			if err != nil {
+				continue
+			}
+			data, _ := io.ReadAll(f)
+			f.Close()
+			files[field] = File{Name: fhs[0].Filename, Data: data}
+		}
+	} else if err := r.ParseForm(); err != nil {
 		writeJSON(w, http.StatusBadRequest, map[string]any{"ok": false, "error_code": 400, "description": "Bad Request: " + err.Error()})
 		return
 	}
-	c := &Call{Method: method, Form: r.PostForm}
+	c := &Call{Method: method, Form: r.PostForm, Files: files}
 	s.mu.Lock()
 	if q := s.faults[method]; len(q) > 0 && token == Token {
 		f := q[0]
@@ -332,7 +363,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		record()
 		s.getUpdates(w, r)
 		return
-	case "sendMessage":
+	case "sendMessage", "sendDocument", "sendPhoto":
 		result = s.message(c, nil)
 	case "editMessageText":
 		id, _ := strconv.Atoi(c.Get("message_id"))
