@@ -3,6 +3,8 @@ package bot
 import (
 	"context"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/pybrarian/pybrarian/content"
 )
@@ -23,6 +25,27 @@ func (b *Bot) settingsCommands() []Command {
 			Help: catalog[msgHelpQuizMode], Native: true, Handler: b.cmdQuizMode},
 	}
 }
+
+// zone is the learner's time zone for counting days (streaks, "due today", charts): their
+// /timezone, or UTC. A zone name the running binary cannot load also falls back to UTC.
+func (b *Bot) zone(ctx context.Context, req *Request) *time.Location {
+	name := b.settings.user(ctx, req.UserKey(), settingZone)
+	if name == "" {
+		return time.UTC
+	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	zones.Store(name, loc) // bounded: only names that load, a few hundred at most
+	return loc
+}
+
+// zones caches loaded time zones: loading one parses its rules each time.
+var zones sync.Map
 
 func (b *Bot) cmdLang(ctx context.Context, req *Request) ([]Reply, error) {
 	var lang content.Lang

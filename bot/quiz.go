@@ -23,7 +23,7 @@ type Quiz interface {
 	AnswerText(ctx context.Context, u quiz.User, text string, now time.Time) (quiz.Step, quiz.TextOutcome, error)
 	Unsettled(user string) bool
 	Settle(ctx context.Context, user string, now time.Time) (quiz.Settlement, bool, error)
-	Stats(ctx context.Context, user string, now time.Time) (quiz.Stats, error)
+	Stats(ctx context.Context, user string, now time.Time, loc *time.Location) (quiz.Stats, error)
 	Leaderboard(ctx context.Context, chat, user string, n int, now time.Time) ([]quiz.Standing, quiz.Standing, bool, error)
 	Report(ctx context.Context, u quiz.User, platform string, lang content.Lang, text string, now time.Time) (*quiz.Card, error)
 	Forget(ctx context.Context, user string, now time.Time) error
@@ -52,8 +52,10 @@ func (b *Bot) quizCommands() []Command {
 	}
 }
 
-func quizUser(ev Event) quiz.User {
-	return quiz.User{Key: ev.UserKey(), Name: ev.UserName, Chat: ev.ChatKey(), Group: ev.Chat == Group}
+// quizUser is the learner behind a request, as the quiz engine sees them.
+func (b *Bot) quizUser(ctx context.Context, req *Request) quiz.User {
+	return quiz.User{Key: req.UserKey(), Name: req.UserName, Chat: req.ChatKey(), Group: req.Chat == Group,
+		Zone: b.zone(ctx, req)}
 }
 
 // cmdQuiz lists topics with the learner's progress, or starts a round: /quiz TOPIC [N].
@@ -72,7 +74,7 @@ func (b *Bot) cmdQuiz(ctx context.Context, req *Request) ([]Reply, error) {
 			return nil, invalid(msgQuizUnknownTopic, clip(name, 60))
 		}
 	}
-	step, err := b.quiz.Start(ctx, quizUser(req.Event), scope, n, b.now())
+	step, err := b.quiz.Start(ctx, b.quizUser(ctx, req), scope, n, b.now())
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +108,7 @@ func (b *Bot) cmdReview(ctx context.Context, req *Request) ([]Reply, error) {
 	if n == 0 {
 		n = 10
 	}
-	step, err := b.quiz.Review(ctx, quizUser(req.Event), n, b.now())
+	step, err := b.quiz.Review(ctx, b.quizUser(ctx, req), n, b.now())
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +117,7 @@ func (b *Bot) cmdReview(ctx context.Context, req *Request) ([]Reply, error) {
 }
 
 func (b *Bot) cmdStop(ctx context.Context, req *Request) ([]Reply, error) {
-	sum, err := b.quiz.Stop(ctx, quizUser(req.Event), b.now())
+	sum, err := b.quiz.Stop(ctx, b.quizUser(ctx, req), b.now())
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +127,7 @@ func (b *Bot) cmdStop(ctx context.Context, req *Request) ([]Reply, error) {
 
 // answerChoice grades a pressed button.
 func (b *Bot) answerChoice(ctx context.Context, req *Request) ([]Reply, error) {
-	step, err := b.quiz.Answer(ctx, quizUser(req.Event), req.Choice, b.now())
+	step, err := b.quiz.Answer(ctx, b.quizUser(ctx, req), req.Choice, b.now())
 	b.obs.Answer(answerOutcome(step, err))
 	if err != nil {
 		return nil, err
@@ -243,7 +245,7 @@ func (b *Bot) summaryReply(lang content.Lang, s quiz.Summary) Reply {
 
 // quizTopics answers /quiz alone: every topic with its card count and the learner's progress.
 func (b *Bot) quizTopics(ctx context.Context, req *Request) ([]Reply, error) {
-	st, err := b.quiz.Stats(ctx, req.UserKey(), b.now())
+	st, err := b.quiz.Stats(ctx, req.UserKey(), b.now(), b.zone(ctx, req))
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +265,7 @@ func (b *Bot) quizTopics(ctx context.Context, req *Request) ([]Reply, error) {
 }
 
 func (b *Bot) cmdStats(ctx context.Context, req *Request) ([]Reply, error) {
-	st, err := b.quiz.Stats(ctx, req.UserKey(), b.now())
+	st, err := b.quiz.Stats(ctx, req.UserKey(), b.now(), b.zone(ctx, req))
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +326,7 @@ func (b *Bot) cmdLeaderboard(ctx context.Context, req *Request) ([]Reply, error)
 }
 
 func (b *Bot) cmdReport(ctx context.Context, req *Request) ([]Reply, error) {
-	card, err := b.quiz.Report(ctx, quizUser(req.Event), req.Platform, req.Lang, req.Args, b.now())
+	card, err := b.quiz.Report(ctx, b.quizUser(ctx, req), req.Platform, req.Lang, req.Args, b.now())
 	if errors.Is(err, quiz.ErrNoCardToFlag) {
 		return nil, invalid(msgReportNone)
 	}
@@ -430,7 +432,7 @@ func bar(n, total, width int) string {
 // answerText tries a plain message as an answer to the learner's round. ok is false when it is not
 // about the quiz (no round in play), so the caller treats it as an ordinary message.
 func (b *Bot) answerText(ctx context.Context, req *Request) (replies []Reply, ok bool, err error) {
-	step, outcome, err := b.quiz.AnswerText(ctx, quizUser(req.Event), req.Args, b.now())
+	step, outcome, err := b.quiz.AnswerText(ctx, b.quizUser(ctx, req), req.Args, b.now())
 	switch {
 	case err != nil:
 		return nil, false, err

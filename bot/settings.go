@@ -25,6 +25,8 @@ const (
 	// settingUnreachable is why the bot cannot write to a chat ("blocked by the user"), or unset.
 	// Every sender respects it; an event from the chat clears it.
 	settingUnreachable = "unreachable"
+	// settingZone is a learner's /timezone, an IANA name; unset means UTC.
+	settingZone = "tz"
 )
 
 // Timing of the settings cache.

@@ -93,6 +93,8 @@ type User struct {
 	Name  string // display name, for leaderboards
 	Chat  string // chat key the message came from
 	Group bool   // the chat is a group: correct answers earn leaderboard points there
+	// Zone is the learner's time zone (nil: UTC): a streak day ends at their own midnight.
+	Zone *time.Location
 }
 
 // Errors the engine returns for answers it does not grade. The core turns each into a short notice.

@@ -3,6 +3,7 @@ package quiz_test
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -316,7 +317,7 @@ func TestProgressSurvivesRestart(t *testing.T) {
 	if err != nil || cur == nil || cur.Token != step.Question.Token {
 		t.Fatalf("after restart the current question is %+v (%v), want %s", cur, err, step.Question.Token)
 	}
-	st, err := h.e.Stats(ctx, ada.Key, t0.Add(time.Minute))
+	st, err := h.e.Stats(ctx, ada.Key, t0.Add(time.Minute), nil)
 	if err != nil || st.Answered != 1 || st.Correct != 1 || !st.InRound {
 		t.Errorf("stats after restart = %+v, %v", st, err)
 	}
@@ -344,7 +345,7 @@ func TestStreakCountsUTCDays(t *testing.T) {
 			t.Errorf("play %d at %v: streak %d, want %d", i, tt.at, got, tt.want)
 		}
 	}
-	st, _ := h.e.Stats(ctx, ada.Key, t0.Add(7*day))
+	st, _ := h.e.Stats(ctx, ada.Key, t0.Add(7*day), nil)
 	if st.Streak != 0 || st.BestStreak != 3 {
 		t.Errorf("stats three days later: streak %d best %d, want 0 and 3", st.Streak, st.BestStreak)
 	}
@@ -520,5 +521,70 @@ func TestRetriedCommitRecognisesItsOwnWrite(t *testing.T) {
 	p, _ := quiz.DecodeProgress(rec.Progress)
 	if p.Answered != 1 {
 		t.Errorf("answered = %d, want exactly 1", p.Answered)
+	}
+}
+
+func TestStreakAndStatsCountTheLearnersDays(t *testing.T) {
+	h := newHarness(t)
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	me := ada
+	me.Zone = tokyo
+	play := func(now time.Time) int {
+		q := h.start(me, quiz.Scope{Topic: "all"}, 1, now)
+		return h.answer(me, q, q.Correct, now.Add(time.Second)).Summary.Streak
+	}
+	// 22:00 and 16:00 UTC the next day are 07:00 and 01:00 in Tokyo on two consecutive days,
+	// though in UTC the second is the same day's evening plus 18 hours.
+	first := time.Date(2026, 11, 27, 22, 0, 0, 0, time.UTC)
+	if got := play(first); got != 1 {
+		t.Fatalf("first play: streak %d, want 1", got)
+	}
+	if got := play(time.Date(2026, 11, 28, 16, 0, 0, 0, time.UTC)); got != 2 {
+		t.Errorf("next Tokyo day: streak %d, want 2", got)
+	}
+	// Moving west makes "today" the day already counted: the streak stays.
+	me.Zone = time.UTC
+	if got := play(time.Date(2026, 11, 28, 17, 0, 0, 0, time.UTC)); got != 2 {
+		t.Errorf("after moving west: streak %d, want 2 kept", got)
+	}
+
+	now := time.Date(2026, 11, 28, 18, 0, 0, 0, time.UTC) // 03:00 on the 29th in Tokyo
+	st, err := h.e.Stats(ctx, me.Key, now, tokyo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 11, 29, 0, 0, 0, 0, tokyo); !st.Today.Equal(want) {
+		t.Errorf("Today = %v, want %v", st.Today, want)
+	}
+	total := 0
+	for _, r := range st.Reviews {
+		total += r.Count
+	}
+	if total != 3 || len(st.Reviews) != 2 || st.Reviews[0].Count != 1 || st.Reviews[1].Count != 2 {
+		t.Errorf("reviews per Tokyo day = %+v, want 1 on the 28th and 2 on the 29th", st.Reviews)
+	}
+	history, err := h.e.History(ctx, me.Key)
+	if err != nil || len(history) != 3 {
+		t.Fatalf("history = %v, %v; want 3 reviews", history, err)
+	}
+	cards := map[string]bool{}
+	for _, r := range history {
+		cards[r.Card] = true
+	}
+	due := 0
+	for _, n := range st.Due {
+		due += n
+	}
+	if due != len(cards) {
+		t.Errorf("forecast counts %d cards, want the %d seen (%v)", due, len(cards), st.Due)
+	}
+	for _, ts := range st.Topics {
+		if ts.Seen == 0 && (ts.Answered != 0 || !math.IsNaN(ts.Retention)) ||
+			ts.Seen > 0 && (ts.Answered < ts.Seen || ts.Correct != ts.Answered || ts.Retention <= 0 || ts.Retention > 1) {
+			t.Errorf("topic %s: seen %d, answered %d, correct %d, retention %v", ts.Topic, ts.Seen, ts.Answered, ts.Correct, ts.Retention)
+		}
 	}
 }

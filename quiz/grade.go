@@ -235,15 +235,16 @@ func (e *Engine) apply(u User, p *Progress, q *Question, choice int, sched *fsrs
 	}
 	p.Answered++
 	p.LastCard = q.Card.ID
-	today := int(now.Unix() / 86400)
+	// Days are the learner's own; after a move west "today" can be the day already counted.
+	today := Day(now, u.Zone)
 	switch {
-	case p.LastDay == today:
+	case p.LastDay >= today:
 	case p.LastDay == today-1:
 		p.Streak++
 	default:
 		p.Streak = 1
 	}
-	p.LastDay = today
+	p.LastDay = max(p.LastDay, today)
 	p.BestStreak = max(p.BestStreak, p.Streak)
 
 	w := &Write{

@@ -103,14 +103,14 @@ func TestRefitStoresAndUsesPersonalWeights(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s, err := e.Stats(ctx, "test:josh", now); err != nil || s.Params != quiz.ParamsPersonal {
+	if s, err := e.Stats(ctx, "test:josh", now, nil); err != nil || s.Params != quiz.ParamsPersonal {
 		t.Errorf("Stats for the refitted learner: params %q, %v; want personal", s.Params, err)
 	}
 	want := quiz.ParamsDefault
 	if rep.Community {
 		want = quiz.ParamsCommunity
 	}
-	if s, err := e.Stats(ctx, "test:few", now); err != nil || s.Params != want {
+	if s, err := e.Stats(ctx, "test:few", now, nil); err != nil || s.Params != want {
 		t.Errorf("Stats for a learner with few reviews: params %q, %v; want %s", s.Params, err, want)
 	}
 }

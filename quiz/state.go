@@ -89,7 +89,7 @@ type Progress struct {
 	Correct    int      `json:"c,omitempty"`
 	Streak     int      `json:"s,omitempty"`
 	BestStreak int      `json:"bs,omitempty"`
-	LastDay    int      `json:"d,omitempty"` // UTC days since 1970-01-01 of the last answer
+	LastDay    int      `json:"d,omitempty"` // local date of the last answer, as Day counts it
 	LastCard   string   `json:"lc,omitempty"`
 	Boards     []string `json:"b,omitempty"` // "chat|week" leaderboards the learner has points on
 	Round      *Round   `json:"r,omitempty"`
