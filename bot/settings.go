@@ -75,8 +75,12 @@ func (c *settingsCache) chat(ctx context.Context, chat, key string) string {
 	return c.get(ctx, settingKey{false, chat, key})
 }
 
-// get returns the setting, or the best value known when the store does not answer in time.
+// get returns the setting, or the best value known when the store does not answer in time. A
+// bot without settings (nil cache) reads every setting as unset.
 func (c *settingsCache) get(ctx context.Context, k settingKey) string {
+	if c == nil {
+		return ""
+	}
 	now := c.now()
 	c.mu.Lock()
 	cur, ok := c.m[k]
