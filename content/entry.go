@@ -33,8 +33,8 @@ func ParseLocale(tag string) Lang {
 // Text is a string in both languages. The loader guarantees both halves are present for every
 // required field, so In never has to fall back in a valid knowledge base.
 type Text struct {
-	EN string `yaml:"en"`
-	ZH string `yaml:"zh"`
+	EN string `yaml:"en" json:"en"`
+	ZH string `yaml:"zh" json:"zh"`
 }
 
 // In returns the text in lang, falling back to the other language when that half is empty

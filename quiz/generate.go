@@ -153,10 +153,22 @@ func (g *generator) add(e *content.Entry, kind Kind, key string, prompt content.
 	if len(ch) < 2 {
 		return // no distinct wrong answer exists among the siblings: no card rather than a bad one
 	}
-	g.cards = append(g.cards, &Card{
-		ID: CardID(e.ID, key, kind), Entry: e.ID, Kind: kind, Key: key,
+	c := &Card{
+		ID: CardID(e.ID, key, kind), Entry: e.ID, Kind: kind, Key: key, Fact: e.ID + "/" + key,
 		Topics: e.Topics, Prompt: prompt, Choices: ch, Explain: explain,
-	})
+	}
+	switch kind {
+	case KindIdentify, KindWhich, KindStatus:
+		c.AnswerEntry = e.ID
+	case KindFact:
+		if key == string(content.FactYear) {
+			c.Fact = e.ID + "/created"
+		}
+	}
+	if kind == KindStatus {
+		c.Fact = e.ID + "/status"
+	}
+	g.cards = append(g.cards, c)
 }
 
 func (g *generator) problem(e *content.Entry, format string, args ...any) {
