@@ -228,4 +228,7 @@ type Topic struct {
 	ID      string   `yaml:"id"`
 	Name    Text     `yaml:"name"`
 	Aliases []string `yaml:"aliases"`
+	// Seed marks the topics of the seed articles the knowledge base grew from; their entries must
+	// keep a varied set of quiz cards.
+	Seed bool `yaml:"seed"`
 }

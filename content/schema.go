@@ -19,7 +19,7 @@ func listOf(item *shape) *shape          { return &shape{list: item} }
 
 var (
 	textShape  = fields(map[string]*shape{"en": nil, "zh": nil})
-	topicShape = fields(map[string]*shape{"id": nil, "name": textShape, "aliases": nil})
+	topicShape = fields(map[string]*shape{"id": nil, "name": textShape, "aliases": nil, "seed": nil})
 	entryShape = fields(map[string]*shape{
 		"id": nil, "name": nil, "name_zh": nil, "kind": nil, "aliases": nil, "topics": nil,
 		"status": nil, "superseded_by": nil, "status_note": textShape,

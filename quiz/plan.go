@@ -26,9 +26,29 @@ var kindOrder = map[Kind]int{
 // basic kinds first and at most one card per entry while others are available. It also returns when
 // the earliest card in scope falls due, for the "nothing due" reply.
 func (e *Engine) plan(user string, scope Scope, states map[string]CardState, n int, review bool, now time.Time) ([]Item, time.Time) {
+	picked, next := e.bank.plan(user, scope, states, n, review, now)
+	items := make([]Item, len(picked))
+	for i, c := range picked {
+		items[i] = Item{Card: c.ID}
+		if s, ok := states[c.ID]; ok && s.Seen() {
+			items[i].Prev = PackState(s)
+		}
+	}
+	return items, next
+}
+
+// Plan returns the cards a round of n questions in scope would ask a learner who has seen none of
+// them yet, in order: the same choice a first /quiz makes. Reviewers and tests use it to see rounds
+// without a store.
+func (b *Bank) Plan(user string, scope Scope, n int) []*Card {
+	picked, _ := b.plan(user, scope, nil, n, false, time.Time{})
+	return picked
+}
+
+func (b *Bank) plan(user string, scope Scope, states map[string]CardState, n int, review bool, now time.Time) ([]*Card, time.Time) {
 	var due, fresh []*Card
 	var next time.Time
-	for _, c := range e.bank.In(scope) {
+	for _, c := range b.In(scope) {
 		s, seen := states[c.ID]
 		switch {
 		case !seen || !s.Seen():
@@ -42,26 +62,19 @@ func (e *Engine) plan(user string, scope Scope, states map[string]CardState, n i
 	slices.SortStableFunc(due, func(a, b *Card) int { return states[a.ID].Due.Compare(states[b.ID].Due) })
 	picked := due
 	if !review {
-		picked = append(picked, e.pickNew(user, fresh, n-min(n, len(due)), due)...)
+		picked = append(picked, pickNew(user, fresh, n-min(n, len(due)), due)...)
 	}
 	if len(picked) > n {
 		picked = picked[:n]
 	}
-	items := make([]Item, len(picked))
-	for i, c := range picked {
-		items[i] = Item{Card: c.ID}
-		if s, ok := states[c.ID]; ok && s.Seen() {
-			items[i].Prev = PackState(s)
-		}
-	}
-	return items, next
+	return picked, next
 }
 
 // pickNew takes up to n new cards for the learner: basic kinds first (kindOrder), in an order of
 // the learner's own within a kind, and at most one card per entry (counting those already taken)
 // while cards of other entries remain, so a round tours several entries instead of drilling one.
 // Kinds are sorted only as far as the round needs them: planning must stay cheap next to answering.
-func (e *Engine) pickNew(user string, fresh []*Card, n int, taken []*Card) []*Card {
+func pickNew(user string, fresh []*Card, n int, taken []*Card) []*Card {
 	if n <= 0 {
 		return nil
 	}

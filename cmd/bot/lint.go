@@ -8,6 +8,7 @@ import (
 
 	"github.com/pybrarian/pybrarian/content"
 	"github.com/pybrarian/pybrarian/quiz"
+	"github.com/pybrarian/pybrarian/quiz/audit"
 )
 
 // runLint checks the embedded knowledge base, or DIR laid over it, and prints each problem as
@@ -39,7 +40,7 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	// The content is valid; now check that its facts make sound quiz cards.
-	_, cardProblems, err := quiz.NewBank(kb)
+	bank, cardProblems, err := quiz.NewBank(kb)
 	for _, p := range cardProblems {
 		fmt.Fprintln(stdout, p)
 	}
@@ -47,6 +48,9 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintln(stdout, err)
 		n++
+	} else {
+		// The bank's rules (content/FORMAT.md, "Content quality"): reported, not yet enforced.
+		audit.Write(stderr, audit.Check(kb, bank.Export(), bank), false)
 	}
 	if n > 0 {
 		fmt.Fprintf(stderr, "%d quiz problem(s)\n", n)
