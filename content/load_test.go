@@ -129,6 +129,14 @@ func TestLintProblems(t *testing.T) {
 		{"yaml syntax", func(s string) string { return s + "\n  bad: [\n" }, nil, `test/entries/alpha.yaml:`},
 		{"duplicate topic", nil, map[string]string{"topics.yaml": testTopics + testTopics},
 			`duplicate topic id "web"`},
+		{"undeclared shared trait", func(s string) string {
+			return strings.Replace(s, "{key: tiny, en: is tiny, zh: 很小}", "{key: small}", 1)
+		}, nil, `test/entries/alpha.yaml:25: trait "small" has no text and is not declared in traits.yaml`},
+		{"shared trait redefined", nil, map[string]string{"traits.yaml": "- {key: tiny, en: is tiny, zh: 很小}\n"},
+			`trait "tiny" is declared in test/traits.yaml: list it here by key (and why) only`},
+		{"misspelt atom field", func(s string) string {
+			return strings.Replace(s, "creator: {en: Ann Example, zh: Ann Example}", "creator: [{en: Ann Example, notabel: true}]", 1)
+		}, nil, `alpha.yaml:22: unknown field "quiz.facts.creator[0].notabel"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,6 +158,42 @@ func TestLintProblems(t *testing.T) {
 				t.Errorf("Lint() =\n%s\nwant a problem containing %q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestFactsAndSharedTraits checks the two quiz data forms: facts as lists of atoms, and traits
+// declared once in traits.yaml for the entries that share them.
+func TestFactsAndSharedTraits(t *testing.T) {
+	alpha := strings.NewReplacer(
+		"creator: {en: Ann Example, zh: Ann Example}",
+		"creator: [{en: Ann Example, notable: true}, Bo Example]\n    written_in: [C, {en: Python, zh: Python 语言}]",
+		"- {key: tiny, en: is tiny, zh: 很小}",
+		"- {key: tiny, en: is tiny, zh: 很小}\n    - key: web-thing\n      why: {en: Alpha is a web thing., zh: Alpha 是 Web 工具。}",
+	).Replace(validEntry)
+	beta := betaEntry + "  traits:\n    - key: web-thing\n"
+	shared := "- key: web-thing\n  en: is a web thing\n  zh: 是 Web 工具\n  contrasts: [desktop-thing]\n"
+	kb, err := Load(testSource(map[string]string{
+		"topics.yaml": testTopics, "traits.yaml": shared, "entries/alpha.yaml": alpha, "entries/beta.yaml": beta,
+	}))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	a, _ := kb.Entry("alpha")
+	if got := a.Quiz.Facts.Creator.Text(); got != (Text{EN: "Ann Example and Bo Example", ZH: "Ann Example 和 Bo Example"}) {
+		t.Errorf("creator = %+v", got)
+	}
+	if a.Quiz.Facts.Creator.Notable() || !a.Quiz.Facts.Creator[0].Notable {
+		t.Errorf("notable flags = %+v, want only Ann notable", a.Quiz.Facts.Creator)
+	}
+	if got := a.Quiz.Facts.WrittenIn.In(Chinese); got != "C 和 Python 语言" {
+		t.Errorf("written_in zh = %q", got)
+	}
+	for _, id := range []string{"alpha", "beta"} {
+		e, _ := kb.Entry(id)
+		tr := e.Quiz.Traits[len(e.Quiz.Traits)-1]
+		if tr.Key != "web-thing" || tr.EN != "is a web thing" || !tr.Shared || len(tr.Contrasts) != 1 {
+			t.Errorf("%s's shared trait = %+v", id, tr)
+		}
 	}
 }
 

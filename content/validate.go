@@ -45,6 +45,7 @@ func (l *loader) validate() {
 	for _, e := range l.entries {
 		ids[e.ID] = true
 	}
+	l.resolveShared()
 	owner := map[string]string{} // normalised name or alias -> entry id
 	for _, e := range l.entries {
 		v := entryCheck{l: l, e: e}
@@ -144,8 +145,11 @@ func (v entryCheck) check(topics, ids map[string]bool) {
 
 func (v entryCheck) quiz() {
 	q := v.e.Quiz
-	v.text("quiz.clue", q.Clue, maxClue)
+	v.text("quiz.clue", q.Clue.Text, maxClue)
+	v.optional("quiz.clue.why", q.Clue.Why, maxSummary)
 	v.text("quiz.purpose", q.Purpose, maxLabel)
+	v.optional("quiz.origin", q.Origin, maxSummary)
+	v.optional("quiz.internals", q.Internals, maxSummary)
 	for _, lang := range []Lang{English, Chinese} {
 		if name := v.namedIn(q.Clue.In(lang)); name != "" {
 			v.addf("quiz.clue."+string(lang), "clue gives the answer away: it contains %q", name)
@@ -155,8 +159,15 @@ func (v entryCheck) quiz() {
 		if k == FactYear {
 			continue
 		}
-		if t, ok := q.Facts.Get(k); ok {
-			v.text("quiz.facts."+string(k), t, maxLabel)
+		as, _ := q.Facts.Get(k)
+		at := "quiz.facts." + string(k)
+		for i, a := range as {
+			if strings.TrimSpace(a.EN) == "" || strings.TrimSpace(a.ZH) == "" {
+				v.addf(at, "%s: item %d needs text in both languages", at, i+1)
+			}
+		}
+		if t := as.Text(); utf8.RuneCountInString(t.EN) > maxLabel || utf8.RuneCountInString(t.ZH) > maxLabel {
+			v.addf(at, "%s is longer than %d characters: it is a button label", at, maxLabel)
 		}
 	}
 	if y := q.Facts.Year; y != 0 && (y < 1950 || y > 2100) {
@@ -172,7 +183,20 @@ func (v entryCheck) quiz() {
 			v.addf(at, "trait key %q appears twice", t.Key)
 		}
 		seen[t.Key] = true
-		v.text(at, t.Text, maxSummary)
+		v.optional(at, t.Text, maxSummary) // no text at all is reported by resolveShared
+		v.optional(at+".why", t.Why, maxSummary)
+	}
+	for i, m := range q.Myths {
+		at := fmt.Sprintf("quiz.myths.%d", i)
+		if !traitKeyPattern.MatchString(m.Key) {
+			v.addf(at, "myth key %q must be lowercase letters, digits and dashes", m.Key)
+		}
+		if seen[m.Key] {
+			v.addf(at, "key %q is used twice", m.Key)
+		}
+		seen[m.Key] = true
+		v.text(at, m.Text, maxSummary)
+		v.text(at+".truth", m.Truth, maxSummary)
 	}
 	seen = map[string]bool{}
 	for i, qu := range q.Questions {
@@ -195,6 +219,48 @@ func (v entryCheck) quiz() {
 			for _, lang := range []Lang{English, Chinese} {
 				if strings.EqualFold(w.In(lang), qu.Answer.In(lang)) {
 					v.addf(fmt.Sprintf("%s.wrong.%d", at, j), "wrong answer equals the right answer (%s)", lang)
+				}
+			}
+		}
+	}
+}
+
+// optional checks a text that may be left out, and when given must be complete.
+func (v entryCheck) optional(field string, t Text, max int) {
+	if !t.IsZero() {
+		v.text(field, t, max)
+	}
+}
+
+// resolveShared fills each entry's references to shared traits from traits.yaml, and reports a
+// reference to an undeclared trait or a declared trait redefined in an entry.
+func (l *loader) resolveShared() {
+	byKey := map[string]loadedTrait{}
+	for _, t := range l.shared {
+		byKey[t.Key] = t
+		if !traitKeyPattern.MatchString(t.Key) {
+			l.addf(t.file, t.line, "trait key %q must be lowercase letters, digits and dashes", t.Key)
+		}
+		if strings.TrimSpace(t.EN) == "" || strings.TrimSpace(t.ZH) == "" {
+			l.addf(t.file, t.line, "shared trait %q needs en and zh", t.Key)
+		}
+	}
+	for _, e := range l.entries {
+		for i := range e.Quiz.Traits {
+			t := &e.Quiz.Traits[i]
+			decl, shared := byKey[t.Key]
+			switch {
+			case t.Text.IsZero() && !shared:
+				l.addf(e.file, lineOf(e.node, fmt.Sprintf("quiz.traits.%d", i)), "trait %q has no text and is not declared in traits.yaml", t.Key)
+			case !t.Text.IsZero() && shared:
+				l.addf(e.file, lineOf(e.node, fmt.Sprintf("quiz.traits.%d", i)), "trait %q is declared in %s: list it here by key (and why) only", t.Key, decl.file)
+			case shared:
+				t.Text = decl.Text
+				t.Shared = true
+				for _, c := range decl.Contrasts {
+					if !slices.Contains(t.Contrasts, c) {
+						t.Contrasts = append(t.Contrasts, c)
+					}
 				}
 			}
 		}

@@ -309,16 +309,18 @@ var factPrompts = map[content.FactKey]content.Text{
 func (g *generator) facts(e *content.Entry) {
 	name := entryName(e)
 	for _, key := range content.FactKeys {
-		answer, ok := e.Quiz.Facts.Get(key)
+		atoms, ok := e.Quiz.Facts.Get(key)
 		if !ok {
 			continue
 		}
+		answer := atoms.Text()
 		var cands []content.Text
 		for _, o := range g.siblings(e, "fact:"+e.ID+":"+string(key)) {
-			v, ok := o.Quiz.Facts.Get(key)
+			vs, ok := o.Quiz.Facts.Get(key)
 			if !ok {
 				continue
 			}
+			v := vs.Text()
 			cands = append(cands, v)
 			if en, zh := g.norm(v.EN) == g.norm(answer.EN), g.norm(v.ZH) == g.norm(answer.ZH); en != zh {
 				g.problem(e, "fact %s %q reads the same as %s's in one language only", key, answer.EN, o.ID)
