@@ -41,10 +41,13 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 	}
 	// The content is valid; now check that its facts make sound quiz cards.
 	bank, cardProblems, err := quiz.NewBank(kb)
+	n := 0
 	for _, p := range cardProblems {
 		fmt.Fprintln(stdout, p)
+		if !p.Warning {
+			n++
+		}
 	}
-	n := len(cardProblems)
 	if err != nil {
 		fmt.Fprintln(stdout, err)
 		n++
