@@ -7,6 +7,7 @@
 package content
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -161,11 +162,21 @@ type Quiz struct {
 	// year of the facts: it explains the answer of the cards asking for them.
 	Origin Text `yaml:"origin"`
 	// Internals says what the entry is built on and written in, naming each atom of those facts.
-	Internals Text       `yaml:"internals"`
-	Facts     Facts      `yaml:"facts"`
-	Traits    []Trait    `yaml:"traits"`
+	Internals Text    `yaml:"internals"`
+	Facts     Facts   `yaml:"facts"`
+	Traits    []Trait `yaml:"traits"`
+	// Partly lists keys of other entries' traits that are partly true of this entry (Tornado, too,
+	// leaves the database to other libraries, without being a micro-framework): the quiz neither
+	// states them of it, true or false, nor offers it as a wrong answer to them.
+	Partly    []string   `yaml:"partly"`
 	Myths     []Myth     `yaml:"myths"`
 	Questions []Question `yaml:"questions"`
+}
+
+// Touches reports whether the entry has the trait key, or has it in part: either way it can be
+// neither a wrong answer to the trait nor the subject of a false statement made from it.
+func (q *Quiz) Touches(key string) bool {
+	return slices.Contains(q.Partly, key) || slices.ContainsFunc(q.Traits, func(t Trait) bool { return t.Key == key })
 }
 
 // Clue describes an entry without naming it, for "which library is this?"; Why explains which

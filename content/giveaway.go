@@ -66,10 +66,15 @@ func (e *Entry) GiveawayNames() Names {
 		} else if t, ok := strings.CutSuffix(lw, "py"); ok && t != "" {
 			addStem(t)
 		}
-		for _, part := range camelParts(w) {
-			if part = strings.ToLower(part); part != "py" {
-				addStem(part)
+		parts := camelParts(w)
+		for _, part := range parts {
+			part = strings.ToLower(part)
+			// A two-letter part is a stem only beside generic parts ("OpenCV" → cv, "wxPython" → wx):
+			// next to a distinctive part it is noise ("spaCy" → cy).
+			if part == "py" || len(part) < 3 && !onlyGenericBesides(parts, part) {
+				continue
 			}
+			addStem(part)
 		}
 	}
 	if i := strings.IndexAny(e.NameZH, "(（"); i >= 0 {
@@ -80,6 +85,16 @@ func (e *Entry) GiveawayNames() Names {
 		}
 	}
 	return n
+}
+
+// onlyGenericBesides reports whether every part other than part is a generic word or "py".
+func onlyGenericBesides(parts []string, part string) bool {
+	for _, p := range parts {
+		if p = strings.ToLower(p); p != part && p != "py" && !genericWords[p] {
+			return false
+		}
+	}
+	return true
 }
 
 // In returns the name or stem of the entry that s contains, or "".

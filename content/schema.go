@@ -41,7 +41,8 @@ var (
 			"traits": listOf(fields(map[string]*shape{
 				"key": nil, "en": nil, "zh": nil, "why": textShape, "contrasts": nil, "about": nil, "name_ok": nil,
 			})),
-			"myths": listOf(fields(map[string]*shape{"key": nil, "en": nil, "zh": nil, "truth": textShape, "about": nil})),
+			"partly": nil,
+			"myths":  listOf(fields(map[string]*shape{"key": nil, "en": nil, "zh": nil, "truth": textShape, "about": nil})),
 			"questions": listOf(fields(map[string]*shape{
 				"key": nil, "q": textShape, "answer": textShape, "wrong": listOf(textShape), "explain": textShape,
 				"about": nil, "name_ok": nil,

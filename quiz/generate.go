@@ -72,13 +72,16 @@ func newGenerator(kb *content.KB) *generator {
 }
 
 // siblings returns the entries sharing a topic with e, ordered by a hash of (seed, sibling) so the
-// choice of distractors is stable for a given knowledge base yet varies from card to card. Entries
-// of the same kind come first: a framework question is best answered among frameworks.
+// choice of distractors is stable for a given knowledge base yet varies from card to card. Peers
+// (entries sharing a trait with e) come first, then entries of the same kind: a framework question
+// is best answered among similar frameworks. Concepts and libraries are never each other's
+// siblings: "which library is this?" is no question for a concept.
 func (g *generator) siblings(e *content.Entry, seed string) []*content.Entry {
 	base, ok := g.sibs[e.ID]
 	if !ok {
 		for _, o := range g.kb.Entries() {
-			if o.ID != e.ID && slices.ContainsFunc(e.Topics, o.InTopic) {
+			if o.ID != e.ID && slices.ContainsFunc(e.Topics, o.InTopic) &&
+				(o.Kind == content.KindConcept) == (e.Kind == content.KindConcept) {
 				base = append(base, o)
 			}
 		}
@@ -88,20 +91,29 @@ func (g *generator) siblings(e *content.Entry, seed string) []*content.Entry {
 		g.sibs[e.ID] = base
 	}
 	type keyed struct {
-		e    *content.Entry
-		same bool
-		h    uint64
+		e          *content.Entry
+		peer, same bool
+		h          uint64
 	}
 	ks := make([]keyed, len(base))
 	for i, o := range base {
-		ks[i] = keyed{o, o.Kind == e.Kind, mix(seed, o.ID)}
+		ks[i] = keyed{o, holdsSharedTrait(e, o), o.Kind == e.Kind, mix(seed, o.ID)}
+	}
+	first := func(x, y bool) int {
+		switch {
+		case x == y:
+			return 0
+		case x:
+			return -1
+		}
+		return 1
 	}
 	slices.SortFunc(ks, func(a, b keyed) int {
-		if a.same != b.same {
-			if a.same {
-				return -1
-			}
-			return 1
+		if c := first(a.peer, b.peer); c != 0 {
+			return c
+		}
+		if c := first(a.same, b.same); c != 0 {
+			return c
 		}
 		return byHash(a.h, b.h, a.e.ID, b.e.ID)
 	})
@@ -140,13 +152,26 @@ func mix(parts ...string) uint64 {
 	return h
 }
 
-func hasTrait(e *content.Entry, key string) bool {
-	return slices.ContainsFunc(e.Quiz.Traits, func(t content.Trait) bool { return t.Key == key })
+// holdsSharedTrait reports whether a and b both have one trait: they are peers, of which each
+// one's other traits make plausible false statements about the other.
+func holdsSharedTrait(a, b *content.Entry) bool {
+	for _, t := range a.Quiz.Traits {
+		if slices.ContainsFunc(b.Quiz.Traits, func(o content.Trait) bool { return o.Key == t.Key }) {
+			return true
+		}
+	}
+	return false
 }
 
+// sharesTrait reports whether b has, wholly or partly, one of a's traits, or a one of b's.
 func sharesTrait(a, b *content.Entry) bool {
 	for _, t := range a.Quiz.Traits {
-		if hasTrait(b, t.Key) {
+		if b.Quiz.Touches(t.Key) {
+			return true
+		}
+	}
+	for _, t := range b.Quiz.Traits {
+		if a.Quiz.Touches(t.Key) {
 			return true
 		}
 	}
@@ -278,6 +303,7 @@ func fit(texts ...content.Text) content.Text {
 
 // generate turns every entry's quiz facts into cards.
 func (g *generator) generate() {
+	g.nearDuplicates()
 	for _, e := range g.kb.Entries() {
 		g.identify(e)
 		g.purpose(e)
@@ -286,6 +312,31 @@ func (g *generator) generate() {
 		g.facts(e)
 		g.status(e)
 		g.questions(e)
+	}
+}
+
+// nearDuplicates warns about traits of different keys that read alike: if they state one property,
+// it should be declared once in traits.yaml, or the quiz will offer one holder as a wrong answer for
+// the other.
+func (g *generator) nearDuplicates() {
+	type owned struct {
+		e *content.Entry
+		t content.Trait
+	}
+	var all []owned
+	for _, e := range g.kb.Entries() {
+		for _, t := range e.Quiz.Traits {
+			if !slices.ContainsFunc(all, func(o owned) bool { return o.t.Key == t.Key }) {
+				all = append(all, owned{e, t})
+			}
+		}
+	}
+	for i, a := range all {
+		for _, b := range all[i+1:] {
+			if a.e.ID != b.e.ID && Similar(a.t.Text, b.t.Text) {
+				g.warn(a.e, "trait %q reads like %s's trait %q: if they say the same thing, declare one shared trait in traits.yaml", a.t.Key, b.e.ID, b.t.Key)
+			}
+		}
 	}
 }
 
@@ -388,7 +439,7 @@ func (g *generator) traits(e *content.Entry) {
 		q := content.Text{EN: fmt.Sprintf("Which of these %s?", t.EN), ZH: prompt + "？"}
 		var without []*content.Entry
 		for _, o := range g.siblings(e, "which:"+e.ID+":"+t.Key) {
-			if !hasTrait(o, t.Key) && !g.mentioned(o, q) && !g.hasSimilarTrait(o, t.Text) {
+			if !o.Quiz.Touches(t.Key) && !g.mentioned(o, q) && !g.hasSimilarTrait(o, t.Text) {
 				without = append(without, o)
 			}
 		}
@@ -403,8 +454,9 @@ func (g *generator) hasSimilarTrait(o *content.Entry, t content.Text) bool {
 	return slices.ContainsFunc(o.Quiz.Traits, func(ot content.Trait) bool { return Similar(ot.Text, t) })
 }
 
-// falseStatements states the entry's myths, then borrows traits of siblings of the same sort that
-// the entry does not have — first those that contrast with one of its own traits — until false
+// falseStatements states the entry's myths, then borrows traits the entry does not have from
+// siblings of the same sort — traits that contrast with one of its own first, then traits of its
+// peers (siblings sharing a trait with it, so the statement stays plausible) — until false
 // statements are about as many as true ones. Concepts borrow nothing: one concept's property stated
 // of another is a category error, so their false statements are written by hand as myths.
 func (g *generator) falseStatements(e *content.Entry) {
@@ -439,15 +491,12 @@ func (g *generator) falseStatements(e *content.Entry) {
 	var cands []borrowed
 	seen := map[string]bool{}
 	for _, o := range g.siblings(e, "false:"+e.ID) {
-		if o.Kind == content.KindConcept {
-			continue
-		}
+		peer := holdsSharedTrait(e, o)
 		for _, ot := range o.Quiz.Traits {
-			if seen[ot.Key] || hasTrait(e, ot.Key) || g.named(e, ot.Text) != "" || g.named(o, ot.Text) != "" ||
-				g.hasSimilarTrait(e, ot.Text) {
+			if seen[ot.Key] || e.Quiz.Touches(ot.Key) || g.named(e, ot.Text) != "" || g.named(o, ot.Text) != "" ||
+				g.hasSimilarTrait(e, ot.Text) || statedAsMyth(e, ot) {
 				continue
 			}
-			seen[ot.Key] = true
 			b := borrowed{owner: o, trait: ot, h: mix("false", e.ID, ot.Key)}
 			for i, own := range e.Quiz.Traits {
 				if g.contrast[ot.Key][own.Key] {
@@ -455,7 +504,10 @@ func (g *generator) falseStatements(e *content.Entry) {
 					break
 				}
 			}
-			cands = append(cands, b)
+			if b.contrast != nil || peer {
+				seen[ot.Key] = true
+				cands = append(cands, b)
+			}
 		}
 	}
 	slices.SortFunc(cands, func(a, b borrowed) int {
@@ -487,23 +539,35 @@ func (g *generator) falseStatements(e *content.Entry) {
 	}
 }
 
-// purposeSentence says what an entry is for: "Flask is for small web apps…", "Flask 的用途：…".
+// statedAsMyth reports whether one of e's myths already says t falsely: a myth about "not:<key>",
+// or one that reads like t.
+func statedAsMyth(e *content.Entry, t content.Trait) bool {
+	return slices.ContainsFunc(e.Quiz.Myths, func(m content.Myth) bool {
+		return m.About == "not:"+t.Key || Similar(m.Text, t.Text)
+	})
+}
+
+// purposeSentence says what an entry is for: "What Flask is for: small web apps…",
+// "Flask 的用途是：…".
 func purposeSentence(name, purpose content.Text) content.Text {
+	en := strings.ReplaceAll(purpose.EN, ": ", " — ") // one colon a sentence
+	zh := strings.ReplaceAll(purpose.ZH, "：", "——")
 	return content.Text{
-		EN: fmt.Sprintf("%s is for %s.", name.EN, lowerFirst(purpose.EN)),
-		ZH: content.JoinZH(name.ZH, "的用途是"+purpose.ZH+"。"),
+		EN: fmt.Sprintf("What %s is for: %s.", name.EN, lowerFirst(en)),
+		ZH: content.JoinZH(name.ZH, "的用途是："+zh+"。"),
 	}
 }
 
-// lowerFirst lowercases the first letter of a phrase unless it starts an acronym or a name
-// ("Async HTTP requests" → "async HTTP requests"; "JIT-compiling…" and "GTK apps" stay).
+// lowerFirst lowercases the first letter of a phrase unless its first word is an acronym or a
+// name ("Async HTTP requests" → "async HTTP requests"; "JIT-compiling…", "OpenGL windows" and
+// "GTK apps" stay as they are).
 func lowerFirst(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	next, _ := utf8.DecodeRuneInString(s[n:])
-	if unicode.IsUpper(r) && !unicode.IsUpper(next) {
-		return string(unicode.ToLower(r)) + s[n:]
+	word, _, _ := strings.Cut(s, " ")
+	r, n := utf8.DecodeRuneInString(word)
+	if !unicode.IsUpper(r) || strings.ContainsFunc(word[n:], unicode.IsUpper) {
+		return s
 	}
-	return s
+	return string(unicode.ToLower(r)) + s[n:]
 }
 
 var factPrompts = map[content.FactKey]content.Text{
@@ -562,10 +626,17 @@ func (g *generator) facts(e *content.Entry) {
 			}
 			for _, o := range pool {
 				vs, ok := o.Quiz.Facts.Get(key)
-				if !ok || key == content.FactCreator && !vs.Notable() || overlaps(atoms, vs) {
-					continue
+				if !ok || key == content.FactCreator && !vs.Notable() || overlaps(atoms, vs) || g.named(e, vs.Text()) != "" {
+					continue // another entry's value that names this one ("built on Matplotlib") is no choice
 				}
 				cands = append(cands, vs.Text())
+			}
+			if key == content.FactWrittenIn {
+				for _, lang := range fallbackLanguages {
+					if !overlaps(atoms, content.Atoms{lang}) {
+						cands = append(cands, lang.Text())
+					}
+				}
 			}
 		}
 		p := factPrompts[key]
@@ -578,6 +649,10 @@ func (g *generator) facts(e *content.Entry) {
 			choices: g.choices(answer, cands), explain: g.factExplain(e, key, answer)})
 	}
 }
+
+// fallbackLanguages are wrong answers for "what is X mainly written in?" when the siblings record
+// too few other languages.
+var fallbackLanguages = []content.Atom{{EN: "Rust", ZH: "Rust"}, {EN: "C++", ZH: "C++"}, {EN: "Go", ZH: "Go"}, {EN: "Java", ZH: "Java"}}
 
 // factExplain states the fact with its context: the entry's origin sentence for who, where and when,
 // its internals sentence for what it is built on and in. Without them, a plain sentence states it.
@@ -631,7 +706,7 @@ func decadeText(d int) content.Text {
 func decades(year, newest int) (content.Text, []content.Text) {
 	d := decade(year)
 	var wrong []content.Text
-	for _, off := range []int{-10, 10, -20, 20, -30} {
+	for _, off := range []int{-10, 10, 20, -20, -30} {
 		if w := d + off; w <= newest && len(wrong) < maxDistractors {
 			wrong = append(wrong, decadeText(w))
 		}
@@ -668,10 +743,8 @@ func (g *generator) status(e *content.Entry) {
 		EN: fmt.Sprintf("Which of these %s %s?", noun.EN, phrase.EN),
 		ZH: "以下哪一个" + noun.ZH + phrase.ZH + "？",
 	}
-	explain := e.StatusNote
-	if explain.IsZero() {
-		explain = e.Summary
-	}
+	head := sentence(entryName(e), phrase)
+	explain := fit(content.Text{EN: head.EN + " " + e.StatusNote.EN, ZH: head.ZH + e.StatusNote.ZH}, head)
 	g.add(e, card{kind: KindStatus, key: "retired", fact: "status", answer: e, prompt: prompt,
 		choices: g.choices(entryName(e), names(active)), explain: explain})
 }

@@ -200,7 +200,7 @@ func (a *auditor) partlyRight() Rule {
 				}
 			}
 			if c.Kind == quiz.KindWhich {
-				if w := a.names[content.Normalize(ch.EN)]; w != nil && hasTrait(w, factName(c)) {
+				if w := a.names[content.Normalize(ch.EN)]; w != nil && w.Quiz.Touches(factName(c)) {
 					r.offend(c, "wrong choice %s also has trait %q", w.Name, factName(c))
 					break choices
 				}
@@ -238,7 +238,7 @@ func (a *auditor) explanations() Rule {
 				why = fmt.Sprintf("the %s explanation does not state the answer %q", lang, c.Choices[c.Answer].In(lang))
 			}
 			if why == "" {
-				if ans := a.answerEntry(c); ans != nil && !containsFold(x, ans.DisplayName(lang)) && !containsFold(x, ans.Name) {
+				if ans := a.answerEntry(c); ans != nil && a.giveawayNames(ans).In(x) == "" {
 					why = fmt.Sprintf("the %s explanation does not name the answer %s", lang, ans.Name)
 				}
 			}
@@ -291,7 +291,9 @@ func (a *auditor) trivia() Rule {
 			if p := quiz.Parts(c.Choices[c.Answer].EN); len(p) == 1 && p[0] == "python" {
 				r.offend(c, "asks what a pure-Python package is written in")
 			}
-		case trueFalse(c) && e != nil:
+		case c.Kind == quiz.KindTrue && e != nil:
+			// A true statement that repeats its subject's name is true by definition. (A myth may
+			// name a part of the subject to deny something about it.)
 			stmt := c.Question.EN
 			for _, n := range []string{e.Name, e.DisplayName(content.English)} {
 				stmt = strings.ReplaceAll(stmt, n, "")
@@ -460,11 +462,26 @@ func (a *auditor) breadth() Rule {
 }
 
 // nameJustified reports whether the content explains why the card of e testing fact may name its
-// answer.
-func nameJustified(e *content.Entry, fact string) bool { return false }
+// answer: a trait or question with that key carries a `name_ok` reason.
+func nameJustified(e *content.Entry, fact string) bool {
+	if e == nil {
+		return false
+	}
+	for _, t := range e.Quiz.Traits {
+		if (t.Key == fact || t.About == fact) && t.NameOK != "" {
+			return true
+		}
+	}
+	for _, q := range e.Quiz.Questions {
+		if (q.Key == fact || q.About == fact) && q.NameOK != "" {
+			return true
+		}
+	}
+	return false
+}
 
 // notableCreator reports whether every creator of e is marked notable.
-func notableCreator(e *content.Entry) bool { return false }
+func notableCreator(e *content.Entry) bool { return e.Quiz.Facts.Creator.Notable() }
 
 // Write prints one line per rule, "rule N  count  name (detail)", then each rule's examples.
 func Write(w io.Writer, rules []Rule, examples bool) {
