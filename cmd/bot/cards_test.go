@@ -9,6 +9,7 @@ import (
 
 	"github.com/pybrarian/pybrarian/content"
 	"github.com/pybrarian/pybrarian/quiz"
+	"github.com/pybrarian/pybrarian/quiz/audit"
 )
 
 // exportedCards runs `bot cards` with env and decodes its output strictly: one JSON object a line,
@@ -109,5 +110,24 @@ func TestCardsExportContentDir(t *testing.T) {
 func TestCardsUsage(t *testing.T) {
 	if code, _, stderr := runBot(t, []string{"cards", "extra"}, "", nil); code != 2 || !strings.Contains(stderr, "usage") {
 		t.Errorf("bot cards extra: exit %d, stderr %q; want 2 and the usage", code, stderr)
+	}
+}
+
+// TestCardsMeetTheRules checks the exported bank against the card rules (content/FORMAT.md,
+// "Content quality"): it fails, naming the offending cards, when any rule is broken.
+func TestCardsMeetTheRules(t *testing.T) {
+	cards := exportedCards(t, nil)
+	kb, err := content.Load(content.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bank, _, err := quiz.NewBank(kb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range audit.Check(kb, cards, bank) {
+		if r.Count > 0 {
+			t.Errorf("rule %d (%s) is broken %d times: %s", r.N, r.Name, r.Count, strings.Join(r.Examples, "; "))
+		}
 	}
 }
