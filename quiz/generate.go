@@ -578,6 +578,8 @@ var factPrompts = map[content.FactKey]content.Text{
 	content.FactWrittenIn:    {EN: "What is %s mainly written in?", ZH: "主要是用什么语言编写的？"},
 }
 
+var conceptYearPrompt = content.Text{EN: "In which decade was %s first described?", ZH: "是在哪个年代首次提出的？"}
+
 // factNames are the fact keys as cards name them ("pandas/created").
 var factNames = map[content.FactKey]string{content.FactYear: "created"}
 
@@ -640,6 +642,9 @@ func (g *generator) facts(e *content.Entry) {
 			}
 		}
 		p := factPrompts[key]
+		if key == content.FactYear && e.Kind == content.KindConcept {
+			p = conceptYearPrompt // an idea is described, not released
+		}
 		prompt := content.Text{EN: fmt.Sprintf(p.EN, name.EN), ZH: content.JoinZH(name.ZH, p.ZH)}
 		fact := factNames[key]
 		if fact == "" {
