@@ -98,16 +98,30 @@ func onlyGenericBesides(parts []string, part string) bool {
 }
 
 // In returns the name or stem of the entry that s contains, or "".
-func (n Names) In(s string) string {
+func (n Names) In(s string) string { return n.InScanned(Scan(s)) }
+
+// Scanned is a text prepared for Names.InScanned: lowercased and split into words once, so that
+// checking it against the names of many entries does not split it again each time.
+type Scanned struct {
+	lower string
+	words []string
+}
+
+// Scan prepares s for Names.InScanned.
+func Scan(s string) Scanned {
 	lower := strings.ToLower(s)
+	return Scanned{lower: lower, words: latinWords(lower)}
+}
+
+// InScanned is In for a text already scanned.
+func (n Names) InScanned(s Scanned) string {
 	for _, w := range n.whole {
-		if containsWord(lower, w) {
+		if containsWord(s.lower, w) {
 			return w
 		}
 	}
-	words := latinWords(lower)
 	for _, stem := range n.stems {
-		for _, w := range words {
+		for _, w := range s.words {
 			// "boosting" starts with the stem "boost"; "http" is how "httpx" starts. A word must be
 			// four letters or more to count as a stem's start, so "the" is not Theano.
 			if strings.HasPrefix(w, stem) || len(w) >= 4 && !genericWords[w] && strings.HasPrefix(stem, w) {
@@ -172,12 +186,14 @@ func camelParts(w string) []string {
 // ("aiohttp基于" instead of "aiohttp 基于"), or "" when there is none. Full-width punctuation needs
 // no space on either side.
 func SpacingProblem(s string) string {
-	rs := []rune(s)
-	for i := 1; i < len(rs); i++ {
-		a, b := rs[i-1], rs[i]
-		if isLatinSide(a) && isHan(b) || isHan(a) && isLatinSide(b) {
-			return string(rs[max(0, i-6):min(len(rs), i+6)])
+	prev := rune(-1)
+	for i, r := range s {
+		if isLatinSide(prev) && r >= utf8.RuneSelf && isHan(r) || prev >= utf8.RuneSelf && isHan(prev) && isLatinSide(r) {
+			rs := []rune(s)
+			at := utf8.RuneCountInString(s[:i])
+			return string(rs[max(0, at-6):min(len(rs), at+6)])
 		}
+		prev = r
 	}
 	return ""
 }

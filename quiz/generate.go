@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,6 +44,10 @@ type generator struct {
 	holders  map[string][]*content.Entry // trait key → entries with that trait
 	contrast map[string]map[string]bool  // trait key → keys of traits that exclude it
 	newest   int                         // the newest decade any entry first appeared in
+	// Memos: the generator compares the same texts many times.
+	words    map[string][]string        // content words of a text (Similar)
+	parts    map[string][]string        // Parts of a choice
+	scans    map[string]content.Scanned // a text, lowercased and split into words (named)
 	cards    []*Card
 	problems []Problem
 }
@@ -51,6 +56,7 @@ func newGenerator(kb *content.KB) *generator {
 	g := &generator{
 		kb: kb, normed: map[string]string{}, names: map[string]content.Names{},
 		holders: map[string][]*content.Entry{}, contrast: map[string]map[string]bool{},
+		words: map[string][]string{}, parts: map[string][]string{}, scans: map[string]content.Scanned{},
 	}
 	link := func(a, b string) {
 		if g.contrast[a] == nil {
@@ -198,13 +204,48 @@ func (g *generator) giveaway(e *content.Entry) content.Names {
 	return n
 }
 
-// names reports the word of e's names that t contains in either language, or "".
+// named reports the word of e's names that t contains in either language, or "".
 func (g *generator) named(e *content.Entry, t content.Text) string {
 	n := g.giveaway(e)
-	if w := n.In(t.EN); w != "" {
+	if w := n.InScanned(g.scan(t.EN)); w != "" {
 		return w
 	}
-	return n.In(t.ZH)
+	return n.InScanned(g.scan(t.ZH))
+}
+
+// scan is content.Scan, memoised: the same texts are checked against the names of every entry.
+func (g *generator) scan(s string) content.Scanned {
+	sc, ok := g.scans[s]
+	if !ok {
+		sc = content.Scan(s)
+		g.scans[s] = sc
+	}
+	return sc
+}
+
+// partsOf is Parts, memoised.
+func (g *generator) partsOf(s string) []string {
+	p, ok := g.parts[s]
+	if !ok {
+		p = Parts(s)
+		g.parts[s] = p
+	}
+	return p
+}
+
+// similar is Similar, memoised.
+func (g *generator) similar(a, b content.Text) bool {
+	return similarWords(g.wordsOf(a.EN), g.wordsOf(b.EN))
+}
+
+// wordsOf is contentWords, memoised.
+func (g *generator) wordsOf(s string) []string {
+	w, ok := g.words[s]
+	if !ok {
+		w = contentWords(s)
+		g.words[s] = w
+	}
+	return w
 }
 
 // clash reports whether a wrong choice c would be partly right or read the same as the answer (or
@@ -214,7 +255,7 @@ func (g *generator) clash(a, c content.Text) bool {
 	if g.norm(a.EN) == g.norm(c.EN) || g.norm(a.ZH) == g.norm(c.ZH) {
 		return true
 	}
-	return Overlap(Parts(a.EN), Parts(c.EN)) || Overlap(Parts(a.ZH), Parts(c.ZH))
+	return Overlap(g.partsOf(a.EN), g.partsOf(c.EN)) || Overlap(g.partsOf(a.ZH), g.partsOf(c.ZH))
 }
 
 // choices assembles answer-first choices, dropping candidates that clash with the answer or with an
@@ -226,6 +267,23 @@ func (g *generator) choices(answer content.Text, candidates []content.Text) []co
 			break
 		}
 		if c.IsZero() || slices.ContainsFunc(out, func(o content.Text) bool { return g.clash(o, c) }) {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// entryChoices is choices over entries' names, checking keep only for the entries it gets to: the
+// same choices as filtering first, without testing siblings that would never be offered.
+func (g *generator) entryChoices(answer content.Text, candidates []*content.Entry, keep func(*content.Entry) bool) []content.Text {
+	out := []content.Text{answer}
+	for _, o := range candidates {
+		if len(out) > maxDistractors {
+			break
+		}
+		c := entryName(o)
+		if c.IsZero() || slices.ContainsFunc(out, func(x content.Text) bool { return g.clash(x, c) }) || !keep(o) {
 			continue
 		}
 		out = append(out, c)
@@ -324,17 +382,30 @@ func (g *generator) nearDuplicates() {
 		t content.Trait
 	}
 	var all []owned
+	seen := map[string]bool{}
 	for _, e := range g.kb.Entries() {
 		for _, t := range e.Quiz.Traits {
-			if !slices.ContainsFunc(all, func(o owned) bool { return o.t.Key == t.Key }) {
+			if !seen[t.Key] {
+				seen[t.Key] = true
 				all = append(all, owned{e, t})
 			}
 		}
 	}
+	// Only traits with a word in common can be similar: an index from word to the traits using it
+	// finds them without comparing every pair.
+	using := map[string][]int{}
 	for i, a := range all {
-		for _, b := range all[i+1:] {
-			if a.e.ID != b.e.ID && Similar(a.t.Text, b.t.Text) {
-				g.warn(a.e, "trait %q reads like %s's trait %q: if they say the same thing, declare one shared trait in traits.yaml", a.t.Key, b.e.ID, b.t.Key)
+		later := map[int]bool{}
+		for _, w := range g.wordsOf(a.t.EN) {
+			for _, j := range using[w] {
+				later[j] = true
+			}
+			using[w] = append(using[w], i)
+		}
+		for _, j := range slices.Sorted(maps.Keys(later)) {
+			b := all[j]
+			if a.e.ID != b.e.ID && g.similar(b.t.Text, a.t.Text) {
+				g.warn(b.e, "trait %q reads like %s's trait %q: if they say the same thing, declare one shared trait in traits.yaml", b.t.Key, a.e.ID, a.t.Key)
 			}
 		}
 	}
@@ -356,19 +427,15 @@ func (g *generator) identify(e *content.Entry) {
 		EN: fmt.Sprintf("Which %s is this? %s", noun.EN, e.Quiz.Clue.EN),
 		ZH: fmt.Sprintf("这是哪个%s？%s", noun.ZH, e.Quiz.Clue.ZH),
 	}
-	var others []*content.Entry
-	for _, o := range g.siblings(e, "identify:"+e.ID) {
-		// A sibling sharing a trait might also fit the description.
-		if !sharesTrait(e, o) && !g.mentioned(o, e.Quiz.Clue.Text) {
-			others = append(others, o)
-		}
-	}
+	// A sibling sharing a trait might also fit the description.
+	choices := g.entryChoices(entryName(e), g.siblings(e, "identify:"+e.ID), func(o *content.Entry) bool {
+		return !sharesTrait(e, o) && !g.mentioned(o, e.Quiz.Clue.Text)
+	})
 	explain := e.Quiz.Clue.Why
 	if explain.IsZero() {
 		explain = e.Summary
 	}
-	g.add(e, card{kind: KindIdentify, key: "clue", answer: e, prompt: prompt,
-		choices: g.choices(entryName(e), names(others)), explain: explain})
+	g.add(e, card{kind: KindIdentify, key: "clue", answer: e, prompt: prompt, choices: choices, explain: explain})
 }
 
 func (g *generator) purpose(e *content.Entry) {
@@ -437,21 +504,17 @@ func (g *generator) traits(e *content.Entry) {
 		}
 		prompt := content.JoinZH("以下哪一个", t.ZH)
 		q := content.Text{EN: fmt.Sprintf("Which of these %s?", t.EN), ZH: prompt + "？"}
-		var without []*content.Entry
-		for _, o := range g.siblings(e, "which:"+e.ID+":"+t.Key) {
-			if !o.Quiz.Touches(t.Key) && !g.mentioned(o, q) && !g.hasSimilarTrait(o, t.Text) {
-				without = append(without, o)
-			}
-		}
-		g.add(e, card{kind: KindWhich, key: t.Key, fact: traitFact(t), answer: e, prompt: q,
-			choices: g.choices(name, names(without)), explain: explain})
+		choices := g.entryChoices(name, g.siblings(e, "which:"+e.ID+":"+t.Key), func(o *content.Entry) bool {
+			return !o.Quiz.Touches(t.Key) && !g.mentioned(o, q) && !g.hasSimilarTrait(o, t.Text)
+		})
+		g.add(e, card{kind: KindWhich, key: t.Key, fact: traitFact(t), answer: e, prompt: q, choices: choices, explain: explain})
 	}
 }
 
 // hasSimilarTrait reports whether o states something close to t under another key: then o is no
 // safe wrong answer for t, nor t a safe false statement about o.
 func (g *generator) hasSimilarTrait(o *content.Entry, t content.Text) bool {
-	return slices.ContainsFunc(o.Quiz.Traits, func(ot content.Trait) bool { return Similar(ot.Text, t) })
+	return slices.ContainsFunc(o.Quiz.Traits, func(ot content.Trait) bool { return g.similar(ot.Text, t) })
 }
 
 // falseStatements states the entry's myths, then borrows traits the entry does not have from
@@ -493,8 +556,7 @@ func (g *generator) falseStatements(e *content.Entry) {
 	for _, o := range g.siblings(e, "false:"+e.ID) {
 		peer := holdsSharedTrait(e, o)
 		for _, ot := range o.Quiz.Traits {
-			if seen[ot.Key] || e.Quiz.Touches(ot.Key) || g.named(e, ot.Text) != "" || g.named(o, ot.Text) != "" ||
-				g.hasSimilarTrait(e, ot.Text) || statedAsMyth(e, ot) {
+			if seen[ot.Key] || e.Quiz.Touches(ot.Key) {
 				continue
 			}
 			b := borrowed{owner: o, trait: ot, h: mix("false", e.ID, ot.Key)}
@@ -504,10 +566,12 @@ func (g *generator) falseStatements(e *content.Entry) {
 					break
 				}
 			}
-			if b.contrast != nil || peer {
-				seen[ot.Key] = true
-				cands = append(cands, b)
+			if b.contrast == nil && !peer || g.named(e, ot.Text) != "" || g.named(o, ot.Text) != "" ||
+				g.hasSimilarTrait(e, ot.Text) || g.statedAsMyth(e, ot) {
+				continue
 			}
+			seen[ot.Key] = true
+			cands = append(cands, b)
 		}
 	}
 	slices.SortFunc(cands, func(a, b borrowed) int {
@@ -541,9 +605,9 @@ func (g *generator) falseStatements(e *content.Entry) {
 
 // statedAsMyth reports whether one of e's myths already says t falsely: a myth about "not:<key>",
 // or one that reads like t.
-func statedAsMyth(e *content.Entry, t content.Trait) bool {
+func (g *generator) statedAsMyth(e *content.Entry, t content.Trait) bool {
 	return slices.ContainsFunc(e.Quiz.Myths, func(m content.Myth) bool {
-		return m.About == "not:"+t.Key || Similar(m.Text, t.Text)
+		return m.About == "not:"+t.Key || g.similar(m.Text, t.Text)
 	})
 }
 
@@ -760,17 +824,14 @@ func (g *generator) questions(e *content.Entry) {
 		for _, w := range q.Wrong {
 			if slices.ContainsFunc(ch, func(o content.Text) bool {
 				return g.norm(o.EN) == g.norm(w.EN) || g.norm(o.ZH) == g.norm(w.ZH) ||
-					Nested(Parts(o.EN), Parts(w.EN)) || Nested(Parts(o.ZH), Parts(w.ZH))
+					Nested(g.partsOf(o.EN), g.partsOf(w.EN)) || Nested(g.partsOf(o.ZH), g.partsOf(w.ZH))
 			}) {
 				g.problem(e, "question %q: choice %q is not distinct from another choice, or is part of it", q.Key, w.EN)
 				continue
 			}
 			ch = append(ch, w)
 		}
-		var answer *content.Entry
-		if m := g.kb.Lookup(q.Answer.EN); m.Entry != nil && m.Kind == content.ExactMatch {
-			answer = m.Entry
-		}
+		answer, _ := g.kb.Exact(q.Answer.EN)
 		fact := q.About
 		if fact == "" {
 			fact = q.Key

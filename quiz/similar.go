@@ -1,6 +1,7 @@
 package quiz
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/pybrarian/pybrarian/content"
@@ -17,9 +18,10 @@ var stopWords = map[string]bool{
 	"python": true,
 }
 
-// contentWords are a text's meaningful English words, crudely stemmed ("builds", "building" → "build").
-func contentWords(s string) map[string]bool {
-	out := map[string]bool{}
+// contentWords are a text's meaningful English words, crudely stemmed ("builds", "building" → "build"),
+// sorted and without repeats.
+func contentWords(s string) []string {
+	var out []string
 	for _, w := range strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
 		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '+')
 	}) {
@@ -32,20 +34,30 @@ func contentWords(s string) map[string]bool {
 				break
 			}
 		}
-		out[w] = true
+		out = append(out, w)
 	}
-	return out
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Similar reports whether two traits say nearly the same thing: half or more of their meaningful
 // words in common, and at least two. Such traits under different keys are one property that
 // several entries share, and should be declared once in traits.yaml.
-func Similar(a, b content.Text) bool {
-	wa, wb := contentWords(a.EN), contentWords(b.EN)
+func Similar(a, b content.Text) bool { return similarWords(contentWords(a.EN), contentWords(b.EN)) }
+
+// similarWords is Similar for two sorted word lists.
+func similarWords(wa, wb []string) bool {
 	common := 0
-	for w := range wa {
-		if wb[w] {
+	for i, j := 0, 0; i < len(wa) && j < len(wb); {
+		switch c := strings.Compare(wa[i], wb[j]); {
+		case c == 0:
 			common++
+			i++
+			j++
+		case c < 0:
+			i++
+		default:
+			j++
 		}
 	}
 	union := len(wa) + len(wb) - common
