@@ -198,9 +198,10 @@ func SpacingProblem(s string) string {
 	return ""
 }
 
-// isLatinSide reports whether r is a character that takes a space before or after Chinese text.
+// isLatinSide reports whether r is a character that takes a space before or after Chinese text:
+// Latin letters and digits, the end of a code span, and the + and # of C++ and C#.
 func isLatinSide(r rune) bool {
-	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) || r == '`'
+	return r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)) || r == '`' || r == '+' || r == '#'
 }
 
 // JoinZH joins two pieces of Chinese text, with a space between them when one ends in Latin text

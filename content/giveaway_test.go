@@ -60,6 +60,8 @@ func TestSpacing(t *testing.T) {
 		{"通过`ClientSession` 发送", "通过`Clien"},
 		{"2008 年（2026 年 1 月）", ""},
 		{"第2版", "第2版"},
+		{"用 C++和 Python 编写", "用 C++和 Pyth"},
+		{"用 C++ 和 Python 编写", ""},
 	} {
 		if got := SpacingProblem(tt.text); got != tt.want {
 			t.Errorf("SpacingProblem(%q) = %q, want %q", tt.text, got, tt.want)
