@@ -266,6 +266,12 @@ func (as Atoms) In(lang Lang) string {
 // Text returns the atoms as one phrase in both languages.
 func (as Atoms) Text() Text { return Text{EN: as.In(English), ZH: as.In(Chinese)} }
 
+// Has reports whether one of the atoms names the same thing as a, going by the English text with
+// case, spacing and punctuation ignored.
+func (as Atoms) Has(a Atom) bool {
+	return slices.ContainsFunc(as, func(x Atom) bool { return Normalize(x.EN) == Normalize(a.EN) })
+}
+
 // Notable reports whether there are atoms and every one of them is marked notable.
 func (as Atoms) Notable() bool {
 	for _, a := range as {
@@ -285,6 +291,10 @@ type Facts struct {
 	Year         int   `yaml:"year"`
 	BuiltOn      Atoms `yaml:"built_on"`
 	WrittenIn    Atoms `yaml:"written_in"`
+	// Uses are other things the entry depends on or works with without being built on them
+	// (seaborn needs NumPy; pandas plots through Matplotlib). No card asks about them: they keep
+	// another entry's built_on value that would be half right out of the wrong answers.
+	Uses Atoms `yaml:"uses"`
 }
 
 // FactKey names one of the keyed facts; it is part of a quiz card's stable id.

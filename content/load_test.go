@@ -146,6 +146,9 @@ func TestLintProblems(t *testing.T) {
 		{"written in Python", func(s string) string {
 			return strings.Replace(s, "    year: 2011\n", "    year: 2011\n    written_in: [Python]\n  internals: {en: Alpha is Python., zh: Alpha 用 Python 编写。}\n", 1)
 		}, nil, `written_in is only Python`},
+		{"uses repeats built_on", func(s string) string {
+			return strings.Replace(s, "    year: 2011\n", "    year: 2011\n    built_on: [Werkzeug]\n    uses: [werkzeug]\n  internals: {en: Alpha wraps Werkzeug., zh: Alpha 封装了 Werkzeug。}\n", 1)
+		}, nil, `"werkzeug" is in built_on already`},
 		{"trait names its entry", func(s string) string {
 			return strings.Replace(s, "en: is tiny, zh: 很小,", "en: is Alpha-sized, zh: 很小,", 1)
 		}, nil,

@@ -36,7 +36,7 @@ var (
 			"purpose": textShape, "origin": textShape, "internals": textShape,
 			"facts": fields(map[string]*shape{
 				"creator": factShape, "organisation": factShape, "year": nil,
-				"built_on": factShape, "written_in": factShape,
+				"built_on": factShape, "written_in": factShape, "uses": factShape,
 			}),
 			"traits": listOf(fields(map[string]*shape{
 				"key": nil, "en": nil, "zh": nil, "why": textShape, "contrasts": nil, "about": nil, "name_ok": nil,

@@ -293,6 +293,14 @@ func (v entryCheck) explanations() {
 			}
 		}
 	}
+	for _, a := range f.Uses {
+		if prose.MatchString(a.EN) || prose.MatchString(a.ZH) {
+			v.addf("quiz.facts.uses", "%q reads like a list: give each item as an atom of its own", a.EN)
+		}
+		if f.BuiltOn.Has(a) {
+			v.addf("quiz.facts.uses", "%q is in built_on already", a.EN)
+		}
+	}
 	if len(f.WrittenIn) == 1 && strings.EqualFold(f.WrittenIn[0].EN, "Python") {
 		v.addf("quiz.facts.written_in", "written_in is only Python: leave it out (every Python package is written in Python)")
 	}
@@ -369,6 +377,10 @@ func stripParens(s string) string {
 
 // containsWord reports whether word occurs in s without letters or digits glued to either side, so the
 // alias "pd" is found in "pd.read_csv" but not in "updated".
+// HasWord reports whether s contains word as a whole word ("NumPy-style" has "numpy"; "Scapy" has
+// no "py"), ignoring case.
+func HasWord(s, word string) bool { return containsWord(strings.ToLower(s), strings.ToLower(word)) }
+
 func containsWord(s, word string) bool {
 	for from := 0; ; {
 		i := strings.Index(s[from:], word)

@@ -130,6 +130,49 @@ func (g *generator) siblings(e *content.Entry, seed string) []*content.Entry {
 	return out
 }
 
+// strangers are the entries that are not e's siblings (nor e), only those of e's sort (concepts for
+// a concept, packages for a package) unless anySort. The closest come first — related to e, then
+// related to what e is related to, so pandas meets JAX (both relate to NumPy) before Celery — and
+// otherwise in a stable pseudo-random order.
+func (g *generator) strangers(e *content.Entry, seed string, anySort bool) []*content.Entry {
+	sibs := g.siblings(e, seed)
+	type keyed struct {
+		e         *content.Entry
+		closeness int
+		h         uint64
+	}
+	var ks []keyed
+	for _, o := range g.kb.Entries() {
+		sameSort := (o.Kind == content.KindConcept) == (e.Kind == content.KindConcept)
+		if o.ID != e.ID && !slices.Contains(sibs, o) && (anySort || sameSort) {
+			ks = append(ks, keyed{o, closeness(e, o), mix(seed, o.ID)})
+		}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if a.closeness != b.closeness {
+			return b.closeness - a.closeness
+		}
+		return byHash(a.h, b.h, a.e.ID, b.e.ID)
+	})
+	out := make([]*content.Entry, len(ks))
+	for i, k := range ks {
+		out[i] = k.e
+	}
+	return out
+}
+
+// closeness is 2 when a and b list each other (either way) as related, 1 when they list a related
+// entry in common, 0 otherwise.
+func closeness(a, b *content.Entry) int {
+	switch {
+	case slices.Contains(a.Related, b.ID) || slices.Contains(b.Related, a.ID):
+		return 2
+	case slices.ContainsFunc(a.Related, func(id string) bool { return slices.Contains(b.Related, id) }):
+		return 1
+	}
+	return 0
+}
+
 // byHash orders by hash, then by id for the (unlikely) equal hashes: a stable pseudo-random order.
 func byHash(ha, hb uint64, a, b string) int {
 	switch {
@@ -682,20 +725,25 @@ func (g *generator) facts(e *content.Entry) {
 				g.warn(e, "written_in is only Python: no card (every package is written in Python)")
 				continue
 			}
-			pool := g.siblings(e, "fact:"+e.ID+":"+string(key))
-			if key == content.FactCreator { // few siblings name notable people; any entry's may do
-				for _, o := range g.kb.Entries() {
-					if o.ID != e.ID && !slices.Contains(pool, o) {
-						pool = append(pool, o)
+			// Siblings' values first; when they give too few (few siblings name notable people, or
+			// record what they are built on), another entry's of the same sort may do, and for people
+			// any entry's: a concept's author is as plausible a wrong answer as a library's.
+			// Languages are not: a stranger's "Cython" is half right for NumPy, so the fixed
+			// fallbacks below stand in for them.
+			seed := "fact:" + e.ID + ":" + string(key)
+			values := func(pool []*content.Entry) {
+				for _, o := range pool {
+					vs, ok := o.Quiz.Facts.Get(key)
+					if !ok || key == content.FactCreator && !vs.Notable() || overlaps(atoms, vs) || g.named(e, vs.Text()) != "" ||
+						halfRight(e, vs) {
+						continue // another entry's value that names this one ("built on Matplotlib") is no choice
 					}
+					cands = append(cands, vs.Text())
 				}
 			}
-			for _, o := range pool {
-				vs, ok := o.Quiz.Facts.Get(key)
-				if !ok || key == content.FactCreator && !vs.Notable() || overlaps(atoms, vs) || g.named(e, vs.Text()) != "" {
-					continue // another entry's value that names this one ("built on Matplotlib") is no choice
-				}
-				cands = append(cands, vs.Text())
+			values(g.siblings(e, seed))
+			if key != content.FactWrittenIn && len(g.choices(answer, cands)) <= maxDistractors {
+				values(g.strangers(e, seed, key == content.FactCreator))
 			}
 			if key == content.FactWrittenIn {
 				for _, lang := range fallbackLanguages {
@@ -752,6 +800,16 @@ func (g *generator) factExplain(e *content.Entry, key content.FactKey, answer co
 }
 
 // overlaps reports whether two facts share an atom, in either language.
+// halfRight reports whether a wrong answer made of vs would be half right for e: one of its atoms
+// is something e uses (quiz.facts.uses: pandas plots through Matplotlib), or is named in e's summary
+// or purpose, which the learner has just read ("What is JAX built on? NumPy" when JAX is "NumPy-style
+// array code").
+func halfRight(e *content.Entry, vs content.Atoms) bool {
+	return slices.ContainsFunc(vs, func(a content.Atom) bool {
+		return e.Quiz.Facts.Uses.Has(a) || content.HasWord(e.Summary.EN, a.EN) || content.HasWord(e.Quiz.Purpose.EN, a.EN)
+	})
+}
+
 func overlaps(a, b content.Atoms) bool {
 	for _, x := range a {
 		for _, y := range b {

@@ -181,7 +181,8 @@ func (a *auditor) giveaways() Rule {
 }
 
 // partlyRight is rule 2: no wrong choice lists a subset or a superset of the right choice's items,
-// and no wrong choice of a "which of these…" card has the trait asked about.
+// no wrong choice of a fact card names something its entry uses, and no wrong choice of a "which of
+// these…" card has the trait asked about.
 func (a *auditor) partlyRight() Rule {
 	r := Rule{N: 2, Name: "partly-right wrong choices"}
 	for _, c := range a.cards {
@@ -197,6 +198,14 @@ func (a *auditor) partlyRight() Rule {
 				if quiz.Nested(quiz.Parts(ch.In(lang)), quiz.Parts(c.Choices[c.Answer].In(lang))) {
 					r.offend(c, "wrong choice %q overlaps the right one %q", ch.In(lang), c.Choices[c.Answer].In(lang))
 					break choices
+				}
+			}
+			if e := a.entry(c.Entry); c.Kind == quiz.KindFact && e != nil {
+				for _, p := range quiz.Parts(ch.EN) {
+					if e.Quiz.Facts.Uses.Has(content.Atom{EN: p}) {
+						r.offend(c, "wrong choice %q names %s, which %s uses (quiz.facts.uses)", ch.EN, p, e.ID)
+						break choices
+					}
 				}
 			}
 			if c.Kind == quiz.KindWhich {
