@@ -627,10 +627,10 @@ func (g *generator) falseStatements(e *content.Entry) {
 		return byHash(a.h, b.h, a.trait.Key, b.trait.Key)
 	})
 	for _, b := range cands[:min(want, len(cands))] {
-		owner := entryName(b.owner)
+		owners := listNames(b.owner, g.holders[b.trait.Key])
 		head := content.Text{
-			EN: fmt.Sprintf("That describes %s, not %s.", owner.EN, name.EN),
-			ZH: content.JoinZH("这说的是", owner.ZH) + "，" + content.JoinZH("不是", name.ZH) + "。",
+			EN: fmt.Sprintf("That describes %s, not %s.", owners.EN, name.EN),
+			ZH: content.JoinZH("这说的是", owners.ZH) + "，" + content.JoinZH("不是", name.ZH) + "。",
 		}
 		fact := "not:" + b.trait.Key
 		var instead content.Text
@@ -643,6 +643,35 @@ func (g *generator) falseStatements(e *content.Entry) {
 		explain := fit(content.Text{EN: head.EN + " " + instead.EN, ZH: head.ZH + instead.ZH}, head)
 		g.add(e, card{kind: KindFalse, key: "not:" + b.trait.Key, fact: fact, prompt: statement(name, b.trait.Text),
 			choices: []content.Text{falseText, trueText}, explain: explain})
+	}
+}
+
+// listNames names the entries that hold a borrowed trait, first the one it was borrowed from: "PyQt6
+// and PySide6", "PyTorch, JAX and others" ("PyQt6 和 PySide6", "PyTorch、JAX 等"). Naming only
+// one holder of a shared trait would suggest that it alone has it.
+func listNames(first *content.Entry, holders []*content.Entry) content.Text {
+	es := []*content.Entry{first}
+	for _, h := range holders {
+		if h != first {
+			es = append(es, h)
+		}
+	}
+	var en, zh []string
+	for _, e := range es[:min(len(es), 3)] {
+		n := entryName(e)
+		en, zh = append(en, n.EN), append(zh, n.ZH)
+	}
+	switch {
+	case len(es) == 1:
+		return content.Text{EN: en[0], ZH: zh[0]}
+	case len(es) > 3:
+		en, zh = en[:2], zh[:2]
+		return content.Text{EN: strings.Join(en, ", ") + " and others", ZH: content.JoinZH(strings.Join(zh, "、"), "等")}
+	}
+	last := len(en) - 1
+	return content.Text{
+		EN: strings.Join(en[:last], ", ") + " and " + en[last],
+		ZH: content.JoinZH(content.JoinZH(strings.Join(zh[:last], "、"), "和"), zh[last]),
 	}
 }
 
