@@ -634,10 +634,17 @@ func (g *generator) falseStatements(e *content.Entry) {
 		}
 		fact := "not:" + b.trait.Key
 		var instead content.Text
-		if b.contrast != nil {
+		key := content.FactKey(b.trait.About)
+		atoms, hasFact := e.Quiz.Facts.Get(key)
+		switch {
+		case b.contrast != nil:
 			fact = traitFact(*b.contrast)
 			instead = sentence(name, b.contrast.Text)
-		} else {
+		case hasFact:
+			// "Transformers was created at Meta" is best answered by who did create it.
+			fact = factKeyName(key)
+			instead = g.factExplain(e, key, atoms.Text())
+		default:
 			instead = purposeSentence(name, e.Quiz.Purpose)
 		}
 		explain := fit(content.Text{EN: head.EN + " " + instead.EN, ZH: head.ZH + instead.ZH}, head)
@@ -719,6 +726,14 @@ var conceptYearPrompt = content.Text{EN: "In which decade was %s first described
 // factNames are the fact keys as cards name them ("pandas/created").
 var factNames = map[content.FactKey]string{content.FactYear: "created"}
 
+// factKeyName is the fact key as cards name it.
+func factKeyName(key content.FactKey) string {
+	if n := factNames[key]; n != "" {
+		return n
+	}
+	return string(key)
+}
+
 // factSentences state a fact when the entry gives no origin or internals sentence.
 var factSentences = map[content.FactKey]content.Text{
 	content.FactCreator:      {EN: "%s was created by %s.", ZH: "由 %s 创建。"},
@@ -787,10 +802,7 @@ func (g *generator) facts(e *content.Entry) {
 			p = conceptYearPrompt // an idea is described, not released
 		}
 		prompt := content.Text{EN: fmt.Sprintf(p.EN, name.EN), ZH: content.JoinZH(name.ZH, p.ZH)}
-		fact := factNames[key]
-		if fact == "" {
-			fact = string(key)
-		}
+		fact := factKeyName(key)
 		g.add(e, card{kind: KindFact, key: string(key), fact: fact, prompt: prompt,
 			choices: g.choices(answer, cands), explain: g.factExplain(e, key, answer)})
 	}
