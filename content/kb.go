@@ -134,6 +134,15 @@ func (kb *KB) Lookup(name string) Match {
 	return m
 }
 
+// Exact finds the entry whose name or alias is name, ignoring case, spacing and punctuation like
+// Lookup, but forgiving no typos: the cheap check for "is this text exactly an entry's name?".
+func (kb *KB) Exact(name string) (*Entry, bool) {
+	if i, ok := kb.names.exact[normalize(name)]; ok {
+		return kb.entries[i], true
+	}
+	return nil, false
+}
+
 // ResolveTopic finds a topic by id, English or Chinese name or alias, forgiving small typos ("框架",
 // "framworks").
 func (kb *KB) ResolveTopic(name string) (*Topic, bool) {

@@ -57,3 +57,25 @@ func BenchmarkLoadEmbedded(b *testing.B) {
 		}
 	}
 }
+
+func TestExactForgivesNoTypos(t *testing.T) {
+	kb, err := content.Load(content.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ name, want string }{
+		{"pandas", "pandas"},
+		{"Scikit-Learn", "scikit-learn"},
+		{"sklearn", "scikit-learn"}, // an alias
+		{"pnadas", ""},              // Lookup forgives this typo; Exact does not
+		{"Django and Flask", ""},
+	} {
+		got := ""
+		if e, ok := kb.Exact(tt.name); ok {
+			got = e.ID
+		}
+		if got != tt.want {
+			t.Errorf("Exact(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -117,8 +118,16 @@ type loadedTopic struct {
 
 type loader struct {
 	topics   []loadedTopic
+	shared   []loadedTrait
 	entries  []loadedEntry
 	problems Problems
+}
+
+// loadedTrait is a trait declared once in traits.yaml for the entries that share it.
+type loadedTrait struct {
+	Trait
+	file string
+	line int
 }
 
 func (l *loader) addf(file string, line int, format string, args ...any) {
@@ -130,6 +139,11 @@ func (l *loader) readSource(src Source) {
 		l.readTopics(path.Join(src.Name, "topics.yaml"), b)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		l.addf(src.Name, 0, "reading topics.yaml: %v", err)
+	}
+	if b, err := fs.ReadFile(src.FS, "traits.yaml"); err == nil {
+		l.readTraits(path.Join(src.Name, "traits.yaml"), b)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		l.addf(src.Name, 0, "reading traits.yaml: %v", err)
 	}
 	files, err := fs.Glob(src.FS, "entries/*.yaml")
 	if err != nil {
@@ -239,6 +253,44 @@ func (l *loader) readTopics(file string, b []byte) {
 		}
 		if !replaced {
 			l.topics = append(l.topics, lt)
+		}
+	}
+}
+
+// readTraits reads the shared traits of one source; a later source replaces a trait with the same key.
+func (l *loader) readTraits(file string, b []byte) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		l.addf(file, yamlErrLine(err), "%s", yamlErrMsg(err))
+		return
+	}
+	if len(doc.Content) == 0 {
+		return
+	}
+	if doc.Content[0].Kind != yaml.SequenceNode {
+		l.addf(file, 1, "traits.yaml must be a list of traits")
+		return
+	}
+	seen := map[string]bool{}
+	for _, n := range doc.Content[0].Content {
+		for _, p := range checkKeys(n, sharedTraitShape, "") {
+			l.addf(file, p.Line, "%s", p.Msg)
+		}
+		var t Trait
+		if err := n.Decode(&t); err != nil {
+			l.addf(file, n.Line, "%s", yamlErrMsg(err))
+			continue
+		}
+		if seen[t.Key] {
+			l.addf(file, n.Line, "duplicate shared trait %q", t.Key)
+		}
+		seen[t.Key] = true
+		t.Shared = true
+		lt := loadedTrait{Trait: t, file: file, line: n.Line}
+		if i := slices.IndexFunc(l.shared, func(o loadedTrait) bool { return o.Key == t.Key }); i >= 0 {
+			l.shared[i] = lt
+		} else {
+			l.shared = append(l.shared, lt)
 		}
 	}
 }

@@ -19,8 +19,12 @@ func listOf(item *shape) *shape          { return &shape{list: item} }
 
 var (
 	textShape  = fields(map[string]*shape{"en": nil, "zh": nil})
-	topicShape = fields(map[string]*shape{"id": nil, "name": textShape, "aliases": nil})
-	entryShape = fields(map[string]*shape{
+	topicShape = fields(map[string]*shape{"id": nil, "name": textShape, "aliases": nil, "seed": nil})
+	// An atom is a string or {en, zh, notable}; a fact is a list of atoms or a single one.
+	atomShape        = fields(map[string]*shape{"en": nil, "zh": nil, "notable": nil})
+	factShape        = listOf(atomShape)
+	sharedTraitShape = fields(map[string]*shape{"key": nil, "en": nil, "zh": nil, "contrasts": nil})
+	entryShape       = fields(map[string]*shape{
 		"id": nil, "name": nil, "name_zh": nil, "kind": nil, "aliases": nil, "topics": nil,
 		"status": nil, "superseded_by": nil, "status_note": textShape,
 		"links":   fields(map[string]*shape{"docs": nil, "pypi": nil, "source": nil}),
@@ -28,14 +32,20 @@ var (
 		"uses": textShape, "features": textShape, "pick_when": textShape,
 		"tips": listOf(textShape),
 		"quiz": fields(map[string]*shape{
-			"clue": textShape, "purpose": textShape,
+			"clue":    fields(map[string]*shape{"en": nil, "zh": nil, "why": textShape}),
+			"purpose": textShape, "origin": textShape, "internals": textShape,
 			"facts": fields(map[string]*shape{
-				"creator": textShape, "organisation": textShape, "year": nil,
-				"built_on": textShape, "written_in": textShape,
+				"creator": factShape, "organisation": factShape, "year": nil,
+				"built_on": factShape, "written_in": factShape, "uses": factShape,
 			}),
-			"traits": listOf(fields(map[string]*shape{"key": nil, "en": nil, "zh": nil})),
+			"traits": listOf(fields(map[string]*shape{
+				"key": nil, "en": nil, "zh": nil, "why": textShape, "contrasts": nil, "about": nil, "name_ok": nil,
+			})),
+			"partly": nil,
+			"myths":  listOf(fields(map[string]*shape{"key": nil, "en": nil, "zh": nil, "truth": textShape, "about": nil})),
 			"questions": listOf(fields(map[string]*shape{
 				"key": nil, "q": textShape, "answer": textShape, "wrong": listOf(textShape), "explain": textShape,
+				"about": nil, "name_ok": nil,
 			})),
 		}),
 	})
@@ -52,6 +62,8 @@ func checkKeys(n *yaml.Node, sh *shape, at string) []Problem {
 		for i, item := range n.Content {
 			ps = append(ps, checkKeys(item, sh.list, fmt.Sprintf("%s[%d]", at, i))...)
 		}
+	case sh.list != nil:
+		ps = append(ps, checkKeys(n, sh.list, at)...) // a single item written without the list
 	case sh.keys != nil && n.Kind == yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]

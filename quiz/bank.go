@@ -20,7 +20,7 @@ type Bank struct {
 // stop the bank from working (the card is simply left out) but `bot lint` reports them. An error
 // means two cards' ids collide, which would mix up learners' progress, so the bank is refused.
 func NewBank(kb *content.KB) (*Bank, []Problem, error) {
-	g := &generator{kb: kb, normed: map[string]string{}}
+	g := newGenerator(kb)
 	g.generate()
 	b := &Bank{kb: kb, cards: g.cards, byID: make(map[string]*Card, len(g.cards))}
 	for _, c := range g.cards {
@@ -113,13 +113,15 @@ func (b *Bank) ResolveScope(name string) (Scope, bool) {
 	return Scope{}, false
 }
 
-// In returns the cards of the scope, in generation order.
+// In returns the cards of the scope, in generation order. An entry's scope leaves out the cards
+// whose answer is that entry ("which library is this?"): in a round about pandas, "pandas" answers
+// them all.
 func (b *Bank) In(s Scope) []*Card {
 	var out []*Card
 	for _, c := range b.cards {
 		switch {
 		case s.Entry != "":
-			if c.Entry == s.Entry {
+			if c.Entry == s.Entry && c.AnswerEntry != s.Entry {
 				out = append(out, c)
 			}
 		case s.Topic == TopicAll || c.InTopic(s.Topic):

@@ -42,13 +42,20 @@ const (
 type Card struct {
 	// ID is a short hash of (entry, key, kind): stable across content edits and re-ordering, so
 	// progress survives content updates, and compact, because it is stored once per user and card.
-	ID      string
-	Entry   string
-	Kind    Kind
-	Key     string
-	Topics  []string
-	Prompt  content.Text
-	Choices []content.Text
+	ID    string
+	Entry string
+	Kind  Kind
+	Key   string
+	// Fact names what the card tests, as "<entry>/<fact>" (pandas/created, flask/micro-framework).
+	// Cards that ask the same thing in different forms — a trait as a true/false statement and as
+	// "which of these…" — share it, so a round can ask each fact once.
+	Fact string
+	// AnswerEntry is the id of the entry the right choice names (identify, which and status cards,
+	// and hand-written questions answered by an entry's name); "" when the answer is not an entry.
+	AnswerEntry string
+	Topics      []string
+	Prompt      content.Text
+	Choices     []content.Text
 	// Explain is the one-line explanation shown after the answer.
 	Explain content.Text
 }

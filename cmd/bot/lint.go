@@ -8,10 +8,13 @@ import (
 
 	"github.com/pybrarian/pybrarian/content"
 	"github.com/pybrarian/pybrarian/quiz"
+	"github.com/pybrarian/pybrarian/quiz/audit"
 )
 
 // runLint checks the embedded knowledge base, or DIR laid over it, and prints each problem as
-// file:line: problem. It exits 1 when there is any problem, so it can gate CI and editors.
+// file:line: problem; then it checks the quiz bank generated from it against the card rules
+// (quiz/audit) and prints how often each is broken. It exits 1 when there is any problem or broken
+// rule, so it can gate CI and editors. Warnings (cards left out on purpose) do not fail it.
 func runLint(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 1 {
 		fmt.Fprintln(stderr, "usage: bot lint [DIR]")
@@ -39,14 +42,33 @@ func runLint(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	// The content is valid; now check that its facts make sound quiz cards.
-	_, cardProblems, err := quiz.NewBank(kb)
+	bank, cardProblems, err := quiz.NewBank(kb)
+	n := 0
 	for _, p := range cardProblems {
 		fmt.Fprintln(stdout, p)
+		if !p.Warning {
+			n++
+		}
 	}
-	n := len(cardProblems)
 	if err != nil {
 		fmt.Fprintln(stdout, err)
 		n++
+	} else {
+		// The bank's rules (content/FORMAT.md, "Content quality"): one line each on stderr, and
+		// every offence on stdout.
+		rules := audit.Check(kb, bank.Export(), bank)
+		audit.Write(stderr, rules, false)
+		for _, r := range rules {
+			if r.Count > 0 {
+				for _, x := range r.Examples {
+					fmt.Fprintf(stdout, "rule %d: %s\n", r.N, x)
+				}
+				if more := r.Count - len(r.Examples); more > 0 {
+					fmt.Fprintf(stdout, "rule %d: … and %d more\n", r.N, more)
+				}
+				n += r.Count
+			}
+		}
 	}
 	if n > 0 {
 		fmt.Fprintf(stderr, "%d quiz problem(s)\n", n)

@@ -54,6 +54,8 @@ func runAt(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 			return runMigrate(ctx, args[1:], stdout, stderr, getenv)
 		case "healthcheck":
 			return runHealthcheck(ctx, args[1:], stdout, stderr, getenv)
+		case "cards":
+			return runCards(args[1:], stdout, stderr, getenv)
 		}
 	}
 	m := NewMain(stdin, stdout, stderr, getenv)
@@ -112,7 +114,7 @@ func (m *Main) ParseFlags(args []string) error {
 	fs.SetOutput(m.stderr)
 	m.Config.flags(fs)
 	fs.Usage = func() {
-		fmt.Fprintf(m.stderr, "Usage: bot [flags]\n       bot lint [DIR]\n       bot evaluate [-optimize [-json]] FILE.csv\n       bot reports [N]\n       bot migrate\n\nFlags:\n")
+		fmt.Fprintf(m.stderr, "Usage: bot [flags]\n       bot lint [DIR]\n       bot evaluate [-optimize [-json]] FILE.csv\n       bot reports [N]\n       bot migrate\n       bot cards\n       bot healthcheck\n\nFlags:\n")
 		fs.PrintDefaults()
 		fmt.Fprintf(m.stderr, "\nEnvironment:\n")
 		for _, v := range envVars {
