@@ -397,7 +397,7 @@ func hasTrait(e *content.Entry, key string) bool {
 // texts are written for.
 func sentence(lang content.Lang, name, predicate string) string {
 	if lang == content.Chinese {
-		return name + predicate + "。"
+		return content.JoinZH(name, predicate) + "。"
 	}
 	return fmt.Sprintf("%s %s.", name, predicate)
 }

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -205,6 +206,10 @@ func TestCompare(t *testing.T) {
 			if !strings.Contains(txt, want) {
 				t.Errorf("%q: comparison lacks %q:\n%s", text, want, txt)
 			}
+		}
+		// Chinese sentences set a Latin name apart from the Chinese that follows it.
+		if strings.ContainsAny(text, "和区别") && regexp.MustCompile(`(Flask|Django)\p{Han}`).MatchString(txt) {
+			t.Errorf("%q: a Latin name runs into Chinese text:\n%s", text, txt)
 		}
 	}
 	rs := ask(b, "en", "flask vs rails")
