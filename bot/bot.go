@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/pybrarian/pybrarian/bot/chart"
 	"github.com/pybrarian/pybrarian/content"
 	"github.com/pybrarian/pybrarian/quiz"
 )
@@ -30,6 +32,9 @@ type Config struct {
 	// RateLimit bounds how many events one user may send (default 20 per 10 s); commands that
 	// start something (a round) are also limited per chat. Zero Events disables the limits.
 	RateLimit RateLimit
+	// Charts draws the pictures /stats and /leaderboard send with their text; nil sends text
+	// alone.
+	Charts *chart.Renderer
 	// Now is the clock; tests inject a fixed one. Defaults to time.Now.
 	Now func() time.Time
 	// Logger receives internal errors and recovered panics. Defaults to slog.Default().
@@ -49,6 +54,7 @@ type Bot struct {
 	quiet    *logLimiter
 	obs      Observer
 	limits   *rateLimits
+	pictures *pictures
 
 	sendersMu sync.RWMutex
 	senders   map[string]Sender
@@ -81,6 +87,9 @@ func New(cfg Config) (*Bot, error) {
 	}
 	if cfg.Settings != nil {
 		b.settings = newSettingsCache(cfg.Settings, b.now)
+	}
+	if cfg.Charts != nil {
+		b.pictures = newPictures(cfg.Charts, runtime.GOMAXPROCS(0))
 	}
 	cmds := b.lookupCommands()
 	if b.quiz != nil {

@@ -117,6 +117,11 @@ type Reply struct {
 	// as a document with the text as its caption, Discord attaches it, the terminal writes it to
 	// disk and says where.
 	File *File
+	// Image is a picture (PNG) showing what the text says (a /stats chart): Telegram sends it as
+	// a photo with the text as its caption, Discord shows it in the message, the terminal's JSON
+	// output writes it to disk. An adapter that cannot show pictures sends the text alone, which
+	// always stands on its own.
+	Image *File
 }
 
 // File is a document a reply carries.

@@ -265,7 +265,8 @@ func (b *Bot) quizTopics(ctx context.Context, req *Request) ([]Reply, error) {
 }
 
 func (b *Bot) cmdStats(ctx context.Context, req *Request) ([]Reply, error) {
-	st, err := b.quiz.Stats(ctx, req.UserKey(), b.now(), b.zone(ctx, req))
+	loc := b.zone(ctx, req)
+	st, err := b.quiz.Stats(ctx, req.UserKey(), b.now(), loc)
 	if err != nil {
 		return nil, err
 	}
@@ -296,8 +297,9 @@ func (b *Bot) cmdStats(ctx context.Context, req *Request) ([]Reply, error) {
 	}
 	if st.Answered == 0 {
 		t.Para().Plain(T(lang, msgStatsEmpty))
+		return []Reply{{Text: t}}, nil // nothing to draw: the text says how to start
 	}
-	return []Reply{{Text: t}}, nil
+	return []Reply{{Text: t, Image: b.statsPicture(ctx, req, st, loc)}}, nil
 }
 
 func (b *Bot) cmdLeaderboard(ctx context.Context, req *Request) ([]Reply, error) {
@@ -322,7 +324,7 @@ func (b *Bot) cmdLeaderboard(ctx context.Context, req *Request) ([]Reply, error)
 	} else {
 		t.Para().Plain(T(lang, msgBoardYouNone))
 	}
-	return []Reply{{Text: t}}, nil
+	return []Reply{{Text: t, Image: b.boardPicture(ctx, req, top)}}, nil
 }
 
 func (b *Bot) cmdReport(ctx context.Context, req *Request) ([]Reply, error) {

@@ -6,6 +6,8 @@ package console
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,6 +48,10 @@ type Console struct {
 	// FileDir is where files replies carry (an exported review log) are written; the reply says
 	// where. Empty means the working directory.
 	FileDir string
+	// ChartDir is where, with JSON output, the pictures replies carry (a /stats chart) are
+	// written, named by their content so the same picture is written once. Plain output shows
+	// the text alone. Empty means the working directory.
+	ChartDir string
 
 	mu  sync.Mutex // one reply printed at a time, from the chat or from Send
 	enc *json.Encoder
@@ -98,6 +104,9 @@ type jsonReply struct {
 	// File is the absolute path of the file the reply carries, written under FileDir; only on
 	// replies with a file.
 	File string `json:"file,omitempty"`
+	// Image is the absolute path of the PNG picture the reply carries, written under ChartDir;
+	// only on replies with a picture.
+	Image string `json:"image,omitempty"`
 }
 
 // Run reads lines until EOF or until ctx is cancelled, handling each as a message. It returns nil at
@@ -179,7 +188,11 @@ func (c *Console) print(replies []bot.Reply) error {
 			return err
 		}
 		if c.JSON {
-			out := jsonReply{Text: r.Text.PlainText(), Entry: r.Entry, Choices: []string{}, File: path}
+			image, err := c.writeImage(r.Image)
+			if err != nil {
+				return err
+			}
+			out := jsonReply{Text: r.Text.PlainText(), Entry: r.Entry, Choices: []string{}, File: path, Image: image}
 			for _, ch := range r.Choices {
 				out.Choices = append(out.Choices, ch.Label)
 			}
@@ -211,6 +224,48 @@ func (c *Console) print(replies []bot.Reply) error {
 		}
 	}
 	return nil
+}
+
+// writeImage writes a reply's picture under ChartDir, named by its content, and returns its
+// absolute path, "" when there is none.
+func (c *Console) writeImage(f *bot.File) (string, error) {
+	if f == nil {
+		return "", nil
+	}
+	dir := c.ChartDir
+	if dir == "" {
+		dir = "."
+	}
+	sum := sha256.Sum256(f.Data)
+	ext := filepath.Ext(f.Name)
+	name := strings.TrimSuffix(f.Name, ext) + "-" + hex.EncodeToString(sum[:8]) + ext
+	path, err := filepath.Abs(filepath.Join(dir, name))
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(path); err == nil {
+		return path, nil
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", fmt.Errorf("console: saving %s: %w", f.Name, err)
+	}
+	// Written aside and renamed, so a reader never sees half a picture.
+	tmp, err := os.CreateTemp(dir, name+".*")
+	if err != nil {
+		return "", fmt.Errorf("console: saving %s: %w", f.Name, err)
+	}
+	_, err = tmp.Write(f.Data)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+		return "", fmt.Errorf("console: saving %s: %w", f.Name, err)
+	}
+	return path, nil
 }
 
 // writeFile writes a reply's file under FileDir with a name of its own and returns its absolute

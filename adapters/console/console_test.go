@@ -4,17 +4,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/pybrarian/pybrarian/bot"
+	"github.com/pybrarian/pybrarian/bot/chart"
 	"github.com/pybrarian/pybrarian/content"
 	"github.com/pybrarian/pybrarian/quiz"
 	"github.com/pybrarian/pybrarian/store/bolt"
 )
 
-func newCore(t *testing.T) *bot.Bot {
+func newCore(t *testing.T, configure ...func(*bot.Config)) *bot.Bot {
 	t.Helper()
 	kb, err := content.Load(content.Embedded())
 	if err != nil {
@@ -33,7 +37,11 @@ func newCore(t *testing.T) *bot.Bot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := bot.New(bot.Config{Content: kb, Quiz: e, Now: func() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) }})
+	cfg := bot.Config{Content: kb, Quiz: e, Now: func() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) }}
+	for _, f := range configure {
+		f(&cfg)
+	}
+	b, err := bot.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,3 +116,46 @@ func TestCancelStopsReading(t *testing.T) {
 type blockingReader struct{}
 
 func (blockingReader) Read([]byte) (int, error) { select {} }
+
+func TestJSONRepliesNameTheirPicture(t *testing.T) {
+	dir := t.TempDir()
+	withCharts := func(c *bot.Config) { c.Charts = chart.NewRenderer("", nil) }
+	var out bytes.Buffer
+	c := &Console{In: strings.NewReader("/stats\n/quiz flask 1\n1\n/stats\n/stats\n"), Out: &out, Handler: newCore(t, withCharts),
+		JSON: true, ChartDir: filepath.Join(dir, "charts")}
+	if err := c.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var objs []map[string]any
+	dec := json.NewDecoder(&out)
+	for dec.More() {
+		var r map[string]any
+		if err := dec.Decode(&r); err != nil {
+			t.Fatalf("not JSON lines: %v", err)
+		}
+		objs = append(objs, r)
+	}
+	first, last := objs[0], objs[len(objs)-1]
+	if _, ok := first["image"]; ok {
+		t.Errorf("/stats before any answer = %v; want the text saying how to start, no picture", first)
+	}
+	path, _ := last["image"].(string)
+	if !strings.Contains(last["text"].(string), "Answers: 1") || !filepath.IsAbs(path) || filepath.Dir(path) != filepath.Join(dir, "charts") {
+		t.Fatalf("/stats after an answer = %v; want its text and the absolute path of a picture under charts/", last)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if img, err := png.Decode(f); err != nil || img.Bounds().Dx() < 1000 {
+		t.Errorf("%s is not a PNG at least 1,000 px wide: %v", path, err)
+	}
+	// Asked again with nothing changed, the same picture is named, not a new file written.
+	if again := objs[len(objs)-2]["image"]; again != path {
+		t.Errorf("second /stats names %v, want %s", again, path)
+	}
+	if files, _ := os.ReadDir(filepath.Join(dir, "charts")); len(files) != 1 {
+		t.Errorf("charts/ holds %d files, want 1", len(files))
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/pybrarian/pybrarian/adapters/discord"
 	"github.com/pybrarian/pybrarian/adapters/discord/discordtest"
 	"github.com/pybrarian/pybrarian/bot"
+	"github.com/pybrarian/pybrarian/bot/chart"
 	"github.com/pybrarian/pybrarian/content"
 	"github.com/pybrarian/pybrarian/quiz"
 	"github.com/pybrarian/pybrarian/store/storetest"
@@ -109,6 +110,9 @@ type harness struct {
 	done  chan error
 }
 
+// charts is the picture renderer the tests share: it parses the fonts once.
+var charts = sync.OnceValue(func() *chart.Renderer { return chart.NewRenderer("", nil) })
+
 func newHarness(t *testing.T, configure ...func(*discord.Config)) *harness {
 	t.Helper()
 	srv := discordtest.NewServer(t)
@@ -118,7 +122,7 @@ func newHarness(t *testing.T, configure ...func(*discord.Config)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.core, err = bot.New(bot.Config{Content: k, Quiz: engine, Settings: h.store, Logger: slog.New(h.logs), Now: h.clock.Now})
+	h.core, err = bot.New(bot.Config{Content: k, Quiz: engine, Settings: h.store, Charts: charts(), Logger: slog.New(h.logs), Now: h.clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

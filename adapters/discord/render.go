@@ -97,8 +97,15 @@ func render(r bot.Reply) []message {
 		out[i].edit = base.edit && i == 0
 	}
 	out[len(out)-1].components = comps
+	last := &out[len(out)-1]
 	if f := r.File; f != nil {
-		out[len(out)-1].files = []*discordgo.File{{Name: f.Name, ContentType: f.MIME, Reader: bytes.NewReader(f.Data)}}
+		last.files = append(last.files, &discordgo.File{Name: f.Name, ContentType: f.MIME, Reader: bytes.NewReader(f.Data)})
+	}
+	if f := r.Image; f != nil {
+		// The picture is attached and shown in an embed under the text, at the embed's width.
+		last.files = append(last.files, &discordgo.File{Name: f.Name, ContentType: f.MIME, Reader: bytes.NewReader(f.Data)})
+		last.embeds = append(last.embeds, &discordgo.MessageEmbed{Color: embedColor,
+			Image: &discordgo.MessageEmbedImage{URL: "attachment://" + f.Name}})
 	}
 	return out
 }
@@ -186,6 +193,9 @@ func linkURL(u string) string {
 
 // Embed colours by entry kind: Python's blue for libraries, green for frameworks, Python's
 // yellow for tools, purple for concepts.
+// embedColor is the stripe of embeds of no particular kind: Discord's own blurple.
+const embedColor = 0x5865F2
+
 var kindColours = map[content.Kind]int{
 	content.KindLibrary:   0x3776AB,
 	content.KindFramework: 0x2E8B57,
@@ -203,7 +213,7 @@ func cardEmbed(c *bot.EntryCard) *discordgo.MessageEmbed {
 		Color:       kindColours[c.Kind],
 	}
 	if e.Color == 0 {
-		e.Color = 0x5865F2
+		e.Color = embedColor
 	}
 	if len(c.Links) > 0 {
 		e.URL = linkURL(c.Links[0].URL)

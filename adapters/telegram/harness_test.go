@@ -18,6 +18,7 @@ import (
 	"github.com/pybrarian/pybrarian/adapters/telegram"
 	"github.com/pybrarian/pybrarian/adapters/telegram/telegramtest"
 	"github.com/pybrarian/pybrarian/bot"
+	"github.com/pybrarian/pybrarian/bot/chart"
 	"github.com/pybrarian/pybrarian/content"
 	"github.com/pybrarian/pybrarian/quiz"
 	"github.com/pybrarian/pybrarian/store/bolt"
@@ -44,6 +45,9 @@ func embedded(t *testing.T) (*content.KB, *quiz.Bank) {
 	}
 	return kb, bank
 }
+
+// charts is the picture renderer the tests share: it parses the fonts once.
+var charts = sync.OnceValue(func() *chart.Renderer { return chart.NewRenderer("", nil) })
 
 // harness runs a real adapter on the real core and the bbolt store against the fake Bot API.
 type harness struct {
@@ -120,7 +124,7 @@ func (h *harness) run() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	core, err := bot.New(bot.Config{Content: k, Quiz: engine, Settings: h.store, Logger: slog.New(h.logs)})
+	core, err := bot.New(bot.Config{Content: k, Quiz: engine, Settings: h.store, Charts: charts(), Logger: slog.New(h.logs)})
 	if err != nil {
 		t.Fatal(err)
 	}

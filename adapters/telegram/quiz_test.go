@@ -1,11 +1,15 @@
 package telegram_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"image/png"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/pybrarian/pybrarian/adapters/telegram/telegramtest"
 )
 
 // maxPresses bounds a round: five questions plus the missed ones asked again.
@@ -264,5 +268,53 @@ func TestExportSendsADocument(t *testing.T) {
 	}
 	if !strings.Contains(doc.Get("caption"), "1 reviews") || doc.Get("chat_id") != "1001" {
 		t.Errorf("caption %q to chat %s", doc.Get("caption"), doc.Get("chat_id"))
+	}
+}
+
+func TestStatsAndLeaderboardSendPhotos(t *testing.T) {
+	h := newHarness(t)
+	h.send(group, ada, "/quiz flask 1")
+	q := h.srv.WaitCall(t, "sendMessage", 1)
+	h.press(group, ada, q.MessageID, choices(t, q)[0])
+	h.settle(group, ada)
+	photoOf := func(c *telegramtest.Call) {
+		t.Helper()
+		f, ok := c.Files["photo"]
+		if !ok {
+			t.Fatalf("sendPhoto files = %v", c.Files)
+		}
+		img, err := png.Decode(bytes.NewReader(f.Data))
+		if err != nil || img.Bounds().Dx() < 1000 {
+			t.Fatalf("photo is not a PNG at least 1,000 px wide: %v", err)
+		}
+	}
+
+	// The leaderboard is short: its text goes under the picture.
+	seq := h.srv.LastSeq()
+	h.send(group, ada, "/leaderboard")
+	board := h.srv.WaitCallAfter(t, "sendPhoto", seq)
+	photoOf(board)
+	if c := board.Get("caption"); !strings.Contains(c, "Ada") || board.Get("parse_mode") != "HTML" {
+		t.Errorf("leaderboard caption %q (%s), want the standings", c, board.Get("parse_mode"))
+	}
+
+	// /stats says more than a caption holds: its text comes first, the picture after it.
+	for _, tt := range []struct{ lang, want string }{{"", "Answers: 1"}, {"zh", "已答题：1"}} {
+		if tt.lang != "" {
+			h.send(private(ada), ada, "/lang "+tt.lang)
+		}
+		seq := h.srv.LastSeq()
+		h.send(private(ada), ada, "/stats")
+		photo := h.srv.WaitCallAfter(t, "sendPhoto", seq)
+		photoOf(photo)
+		var text strings.Builder
+		for _, c := range h.srv.CallsAfter(seq) {
+			if c.Method == "sendMessage" && c.Seq < photo.Seq {
+				text.WriteString(c.Get("text"))
+			}
+		}
+		if !strings.Contains(text.String()+photo.Get("caption"), tt.want) {
+			t.Errorf("/stats text %q, caption %q: want it to say %q", text.String(), photo.Get("caption"), tt.want)
+		}
 	}
 }

@@ -74,7 +74,10 @@ func (a *Adapter) send(ctx context.Context, o *origin, r bot.Reply) error {
 		return err
 	}
 	if r.File != nil {
-		return a.sendDocument(ctx, o, r, kb)
+		return a.sendMedia(ctx, o, r.Text, r.File, false, kb)
+	}
+	if r.Image != nil {
+		return a.sendMedia(ctx, o, r.Text, r.Image, true, kb)
 	}
 	parts := renderHTML(r.Text, maxMessageLen)
 	if len(parts) == 0 {
@@ -198,29 +201,37 @@ func (a *Adapter) editMerged(ctx context.Context, o *origin, msgID int, rs []bot
 // maxCaptionLen is Telegram's limit on a document's caption, in UTF-16 units after parsing.
 const maxCaptionLen = 1024
 
-// sendDocument sends a reply's file as a document, its text as the caption when the caption
-// limit allows and as messages before it otherwise.
-func (a *Adapter) sendDocument(ctx context.Context, o *origin, r bot.Reply, kb *tgbotapi.InlineKeyboardMarkup) error {
+// sendMedia sends a reply's file as a document, or its picture as a photo, with its text as the
+// caption when the caption limit allows and as messages before it otherwise.
+func (a *Adapter) sendMedia(ctx context.Context, o *origin, text bot.Markup, f *bot.File, photo bool, kb *tgbotapi.InlineKeyboardMarkup) error {
 	caption := ""
-	if parts := renderHTML(r.Text, maxCaptionLen); len(parts) == 1 {
+	if parts := renderHTML(text, maxCaptionLen); len(parts) == 1 {
 		caption = parts[0]
 	} else {
-		for _, p := range renderHTML(r.Text, maxMessageLen) {
+		for _, p := range renderHTML(text, maxMessageLen) {
 			if _, err := a.sendMessage(ctx, o, p, nil); err != nil {
 				return err
 			}
 		}
 	}
-	doc := tgbotapi.NewDocument(o.to.id, tgbotapi.FileBytes{Name: r.File.Name, Bytes: r.File.Data})
-	doc.Caption, doc.ParseMode = caption, tgbotapi.ModeHTML
+	data := tgbotapi.FileBytes{Name: f.Name, Bytes: f.Data}
+	base := tgbotapi.BaseFile{BaseChat: tgbotapi.BaseChat{ChatID: o.to.id}, File: data}
 	if kb != nil {
-		doc.ReplyMarkup = kb
+		base.ReplyMarkup = kb
 	}
 	if o.replyTo != 0 {
-		doc.ReplyToMessageID, doc.AllowSendingWithoutReply = o.replyTo, true
+		base.ReplyToMessageID, base.AllowSendingWithoutReply = o.replyTo, true
 	}
-	_, err := a.call(ctx, &o.to, "sendDocument", func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
-		return api.Request(doc)
+	var c tgbotapi.Chattable
+	method := "sendDocument"
+	if photo {
+		method = "sendPhoto"
+		c = tgbotapi.PhotoConfig{BaseFile: base, Caption: caption, ParseMode: tgbotapi.ModeHTML}
+	} else {
+		c = tgbotapi.DocumentConfig{BaseFile: base, Caption: caption, ParseMode: tgbotapi.ModeHTML}
+	}
+	_, err := a.call(ctx, &o.to, method, func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
+		return api.Request(c)
 	})
 	return err
 }

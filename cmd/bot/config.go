@@ -36,6 +36,9 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	// RateLimit is the per-user limit, "20/10s" or "off" (BOT_RATE_LIMIT).
 	RateLimit string
+	// ChartFont is a CJK font file for Chinese labels on charts; empty searches the usual system
+	// paths (BOT_CHART_FONT).
+	ChartFont string
 
 	// Console forces the terminal chat even when platform tokens are set (-console).
 	Console bool
@@ -99,6 +102,7 @@ var envVars = []struct{ name, flag, help string }{
 	{"BOT_HTTP_ADDR", "-http-addr", "address of the ops server: /healthz, /readyz, /metrics (default: none)"},
 	{"BOT_SHUTDOWN_TIMEOUT", "-shutdown-timeout", "how long updates in hand may finish after SIGTERM (default 8s)"},
 	{"BOT_RATE_LIMIT", "-rate-limit", "events per user, e.g. 20/10s, or off (default 20/10s)"},
+	{"BOT_CHART_FONT", "-chart-font", "CJK font (.ttf, .otf, .ttc) for Chinese chart labels (default: searched in system font paths)"},
 	{"BOT_CONSOLE_USER", "-user", "terminal chat user id"},
 	{"BOT_LOCALE", "-locale", "terminal chat language, en or zh"},
 	{"TELEGRAM_TOKEN", "", "Telegram bot token from @BotFather (runs the Telegram adapter)"},
@@ -132,6 +136,7 @@ func (c *Config) fromEnv(getenv func(string) string) {
 	set(&c.LogFormat, "BOT_LOG_FORMAT")
 	set(&c.HTTPAddr, "BOT_HTTP_ADDR")
 	set(&c.RateLimit, "BOT_RATE_LIMIT")
+	set(&c.ChartFont, "BOT_CHART_FONT")
 	set(&c.User, "BOT_CONSOLE_USER")
 	set(&c.Locale, "BOT_LOCALE")
 	set(&c.TelegramToken, "TELEGRAM_TOKEN")
@@ -188,6 +193,7 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.HTTPAddr, "http-addr", c.HTTPAddr, "ops server address for /healthz, /readyz, /metrics (BOT_HTTP_ADDR)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time updates in hand may take to finish after SIGTERM (BOT_SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&c.RateLimit, "rate-limit", c.RateLimit, "events per user, e.g. 20/10s, or off (BOT_RATE_LIMIT)")
+	fs.StringVar(&c.ChartFont, "chart-font", c.ChartFont, "CJK font file for Chinese chart labels (BOT_CHART_FONT)")
 	fs.BoolVar(&c.Console, "console", c.Console, "run the terminal chat even when platform tokens are set")
 	fs.BoolVar(&c.JSON, "json", c.JSON, "terminal chat prints one JSON object per reply")
 	fs.StringVar(&c.User, "user", c.User, "terminal chat user id (BOT_CONSOLE_USER)")

@@ -19,6 +19,7 @@ import (
 	"github.com/pybrarian/pybrarian/adapters/discord"
 	"github.com/pybrarian/pybrarian/adapters/telegram"
 	"github.com/pybrarian/pybrarian/bot"
+	"github.com/pybrarian/pybrarian/bot/chart"
 	"github.com/pybrarian/pybrarian/content"
 	"github.com/pybrarian/pybrarian/ops"
 	"github.com/pybrarian/pybrarian/quiz"
@@ -179,6 +180,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	core, err := bot.New(bot.Config{Content: kb, Quiz: engine, Settings: st, Logger: m.log, Now: m.Now,
+		Charts:   chart.NewRenderer(m.Config.ChartFont, m.log),
 		Observer: metrics, RateLimit: limit})
 	if err != nil {
 		return err
@@ -216,6 +218,7 @@ func (m *Main) Run(ctx context.Context) error {
 			In: m.stdin, Out: m.stdout, Handler: core,
 			JSON: m.Config.JSON, UserID: m.Config.User, Locale: m.Config.Locale,
 			Interactive: isTerminal(m.stdin), FileDir: filepath.Join(m.Config.DataDir, "files"),
+			ChartDir: filepath.Join(m.Config.DataDir, "charts"),
 		}
 		core.Attach(console.Platform, c)
 		adapters = append(adapters, c)
