@@ -56,3 +56,42 @@ func TestStatsPictureFollowsProgressAcrossReplicas(t *testing.T) {
 		t.Errorf("after an answer on another replica the picture is the old one")
 	}
 }
+
+// BenchmarkStats measures /stats for a learner with answers: "drawn" draws the picture on every
+// call (the cache is emptied first), "cached" asks again with nothing changed.
+func BenchmarkStats(b *testing.B) {
+	ctx := context.Background()
+	setup := func(b *testing.B) *Bot {
+		bot, c := newQuizBot(b, nil)
+		bot.pictures = newPictures(renderer(), 1)
+		q := bot.Handle(ctx, event("ada", "ada", Private, "/quiz frameworks 1"))[0]
+		c.t = c.t.Add(10 * time.Second)
+		bot.Handle(ctx, press("ada", "ada", Private, q.Choices[q.Question.Correct].Data))
+		return bot
+	}
+	b.Run("cached", func(b *testing.B) {
+		bot := setup(b)
+		ev := event("ada", "ada", Private, "/stats")
+		bot.Handle(ctx, ev)
+		b.ReportAllocs()
+		for b.Loop() {
+			if rs := bot.Handle(ctx, ev); rs[0].Image == nil {
+				b.Fatal("no picture")
+			}
+		}
+	})
+	b.Run("drawn", func(b *testing.B) {
+		bot := setup(b)
+		ev := event("ada", "ada", Private, "/stats")
+		b.ReportAllocs()
+		for b.Loop() {
+			bot.pictures.mu.Lock()
+			clear(bot.pictures.cache)
+			bot.pictures.order = nil
+			bot.pictures.mu.Unlock()
+			if rs := bot.Handle(ctx, ev); rs[0].Image == nil {
+				b.Fatal("no picture")
+			}
+		}
+	})
+}
