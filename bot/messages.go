@@ -128,6 +128,8 @@ const (
 	msgReportThanks        msgID = "report-thanks"
 	msgLangUsage           msgID = "lang-usage"
 	msgLangSet             msgID = "lang-set"
+	msgLangGroupSet        msgID = "lang-group-set"
+	msgLangGroupAuto       msgID = "lang-group-auto"
 	msgForgetAsk           msgID = "forget-ask"
 	msgForgetButton        msgID = "forget-button"
 	msgForgetDone          msgID = "forget-done"
@@ -270,6 +272,8 @@ var catalog = map[msgID]content.Text{
 	msgReportThanks:        {EN: "Thanks! Your report on the card about %s is stored for the operators.", ZH: "谢谢！你对 %s 相关卡片的反馈已记录，管理员会查看。"},
 	msgLangUsage:           {EN: "Use /lang en, /lang zh, or /lang auto to follow your app's language.", ZH: "用法：/lang en、/lang zh，或 /lang auto 跟随应用语言。"},
 	msgLangSet:             {EN: "OK, I'll reply in English.", ZH: "好的，我会用中文回复。"},
+	msgLangGroupSet:        {EN: "Done: I'll speak English to this whole group, in challenges for a start. Everyone's own /lang still decides the notices only they see.", ZH: "已设置：我对全群说话时将使用中文，比如挑战赛。每个人自己的 /lang 仍决定只发给本人的提示用哪种语言。"},
+	msgLangGroupAuto:       {EN: "Done: what I say to this whole group follows the language of whoever starts it, such as a challenge's starter.", ZH: "已设置：我对全群说话时，语言跟随发起的人，比如挑战赛的发起者。"},
 	msgForgetAsk:           {EN: "This deletes all your progress: cards, streak, stats and leaderboard points. It cannot be undone. Send /forget yes to confirm.", ZH: "这将删除你的全部学习记录：卡片、连续天数、统计和排行榜积分，且无法恢复。发送 /forget yes 确认。"},
 	msgForgetButton:        {EN: "Yes, delete everything", ZH: "确认删除全部"},
 	msgForgetDone:          {EN: "Done: everything I stored about you is gone.", ZH: "已完成：关于你的所有记录都已删除。"},
