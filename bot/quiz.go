@@ -114,8 +114,21 @@ func (b *Bot) cmdReview(ctx context.Context, req *Request) ([]Reply, error) {
 	return b.stepReplies(ctx, req, step, false), nil
 }
 
+// cmdStop ends the learner's round; in a group, the starter's or an administrator's /stop ends
+// the group's challenge instead.
 func (b *Bot) cmdStop(ctx context.Context, req *Request) ([]Reply, error) {
+	var running *quiz.Challenge
+	if req.Chat == Group && b.challenges != nil {
+		stopped, c, err := b.stopChallenge(ctx, req)
+		if err != nil || stopped {
+			return nil, err
+		}
+		running = c
+	}
 	sum, err := b.quiz.Stop(ctx, quizUser(req.Event), b.now())
+	if errors.Is(err, quiz.ErrNoRound) && running != nil {
+		return nil, invalid(msgChallengeStopNotAllowed, running.ByName)
+	}
 	if err != nil {
 		return nil, err
 	}
