@@ -91,7 +91,9 @@ type Main struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	// Now is the clock; tests replace it.
-	Now     func() time.Time
+	Now func() time.Time
+	// Ticks drive group challenges; nil means a ticker a second apart. Tests send their own.
+	Ticks   <-chan time.Time
 	log     *slog.Logger
 	closers []io.Closer
 
@@ -176,7 +178,7 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 	core, err := bot.New(bot.Config{Content: kb, Quiz: engine, Settings: st, Logger: m.log, Now: m.Now,
-		Observer: metrics, RateLimit: limit})
+		Observer: metrics, RateLimit: limit, Challenges: quiz.NewChallenges(engine, st), Claims: st})
 	if err != nil {
 		return err
 	}
@@ -211,7 +213,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.Console || len(adapters) == 0 {
 		c := &console.Console{
 			In: m.stdin, Out: m.stdout, Handler: core,
-			JSON: m.Config.JSON, UserID: m.Config.User, Locale: m.Config.Locale,
+			JSON: m.Config.JSON, UserID: m.Config.User, Locale: m.Config.Locale, Chat: m.Config.Chat,
 			Interactive: isTerminal(m.stdin),
 		}
 		core.Attach(console.Platform, c)
@@ -241,7 +243,19 @@ func (m *Main) Run(ctx context.Context) error {
 		m.log.Info("shutting down: finishing the updates in hand", "timeout", m.Config.ShutdownTimeout)
 	})
 	defer stopping()
+	// Group challenges move on with the ticks for as long as the adapters run.
+	ticks := m.Ticks
+	if ticks == nil {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		ticks = t.C
+	}
+	runnerCtx, stopRunner := context.WithCancel(ctx)
+	runnerDone := make(chan error, 1)
+	go func() { runnerDone <- core.RunChallenges(runnerCtx, ticks) }()
 	err = runAll(ctx, adapters)
+	stopRunner()
+	err = errors.Join(err, <-runnerDone)
 	stopHTTP()
 	return errors.Join(err, <-httpDone)
 }
