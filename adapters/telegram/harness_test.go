@@ -52,6 +52,7 @@ type harness struct {
 	clock *telegramtest.Clock
 	store *bolt.Store
 	a     *telegram.Adapter
+	core  *bot.Bot
 	logs  *logRecorder
 	stop  context.CancelFunc
 	done  chan error
@@ -63,6 +64,8 @@ type options struct {
 	cfg        func(*telegram.Config)
 	kb         *content.KB
 	manualTime bool
+	// coreClock, when set, is the core's clock, and the core runs group challenges.
+	coreClock func() time.Time
 }
 
 type option func(*options)
@@ -72,6 +75,10 @@ func withConfig(f func(*telegram.Config)) option { return func(o *options) { o.c
 
 // withContent serves another knowledge base.
 func withContent(k *content.KB) option { return func(o *options) { o.kb = k } }
+
+// withChallenges runs group challenges in the core, on the given clock; the test drives the
+// runner with core.TickChallenges.
+func withChallenges(now func() time.Time) option { return func(o *options) { o.coreClock = now } }
 
 // manualClock makes time move only when the test advances it; otherwise every wait completes at
 // once in virtual time.
@@ -120,10 +127,15 @@ func (h *harness) run() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	core, err := bot.New(bot.Config{Content: k, Quiz: engine, Settings: h.store, Logger: slog.New(h.logs)})
+	bc := bot.Config{Content: k, Quiz: engine, Settings: h.store, Logger: slog.New(h.logs)}
+	if h.opts.coreClock != nil {
+		bc.Now, bc.Challenges, bc.Claims = h.opts.coreClock, quiz.NewChallenges(engine, h.store), h.store
+	}
+	core, err := bot.New(bc)
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.core = core
 	cfg := telegram.Config{
 		Token: telegramtest.Token, Endpoint: h.srv.Endpoint(), Clock: h.clock,
 		Logger: slog.New(h.logs),
