@@ -60,6 +60,7 @@ type Bot struct {
 	challenges *quiz.Challenges
 	claims     Claims
 	replica    string
+	visits     visits
 
 	sendersMu sync.RWMutex
 	senders   map[string]Sender

@@ -37,10 +37,10 @@ const (
 	// challengeLease is how long a replica's claim on a chat's challenge lasts; it is renewed
 	// before every step, and a step waits at most about a minute for a group's message budget.
 	challengeLease = 90 * time.Second
-	// challengeBatch bounds how many chats one tick looks at, and challengeWorkers how many at
-	// once.
-	challengeBatch   = 100
-	challengeWorkers = 8
+	// challengeBatch bounds how many chats one tick looks at, and challengeWorkers how many this
+	// replica moves on at once.
+	challengeBatch   = 256
+	challengeWorkers = 64
 	// maxScoreboard and maxStandings bound the players a question's scoreboard and the final
 	// results list: a message must stay readable, and within a platform's length limit.
 	maxScoreboard = 15
@@ -193,28 +193,47 @@ func (b *Bot) stopChallenge(ctx context.Context, req *Request) (bool, *quiz.Chal
 }
 
 // RunChallenges moves every chat's challenge on at each tick until ctx ends: the program
-// passes a time.Ticker's channel, a second apart.
+// passes a time.Ticker's channel, a second apart. A tick does not wait for the chats of the one
+// before: a chat whose message waits for its group's budget holds up no other chat.
 func (b *Bot) RunChallenges(ctx context.Context, ticks <-chan time.Time) error {
 	if b.challenges == nil {
 		return nil
 	}
+	defer b.visits.wg.Wait()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-ticks:
-			b.TickChallenges(ctx)
+			b.startVisits(ctx)
 		}
 	}
 }
 
 // TickChallenges does what is due now in every chat's challenge, several chats at once, and
 // returns when it is done: post a question, show how many have answered, close a question with
-// its results, post the final results.
+// its results, post the final results. Tests drive the runner with it.
 func (b *Bot) TickChallenges(ctx context.Context) {
 	if b.challenges == nil {
 		return
 	}
+	b.startVisits(ctx)
+	b.visits.wg.Wait()
+}
+
+// visits are the chats this replica is moving on now: one visit per chat at a time, since a
+// replica's claim does not keep out its own other visits. A chat asked for while its visit is
+// under way is looked at once more when that visit ends, so no tick is lost on it.
+type visits struct {
+	mu    sync.Mutex
+	busy  map[string]bool
+	again map[string]bool
+	wg    sync.WaitGroup
+}
+
+// startVisits starts a visit of every due chat this replica can post to and is not visiting
+// already, up to challengeWorkers at once; the rest wait for a later tick.
+func (b *Bot) startVisits(ctx context.Context) {
 	due, err := b.challenges.Due(ctx, b.now(), challengeBatch)
 	if err != nil {
 		if ok, held := b.quiet.allow("challenges"); ok {
@@ -222,21 +241,72 @@ func (b *Bot) TickChallenges(ctx context.Context) {
 		}
 		return
 	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, challengeWorkers)
 	for _, d := range due {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			b.visitChallenge(ctx, d)
-		}()
+		// A replica runs some platforms only (a Discord shard, a Telegram webhook): the chats of
+		// the others are left to the replicas that can post there.
+		if platform, _, _ := strings.Cut(d.Chat, ":"); b.sender(platform) == nil {
+			continue
+		}
+		if b.visits.take(d.Chat) {
+			go b.visit(ctx, d)
+		}
 	}
-	wg.Wait()
 }
 
-// visitChallenge takes the chat's claim and does the steps due in its challenge.
+// take marks chat as visited, unless it is already (it is then looked at again when its visit
+// ends) or challengeWorkers visits are under way.
+func (v *visits) take(chat string) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.busy == nil {
+		v.busy, v.again = map[string]bool{}, map[string]bool{}
+	}
+	if v.busy[chat] {
+		v.again[chat] = true
+		return false
+	}
+	if len(v.busy) >= challengeWorkers {
+		return false
+	}
+	v.busy[chat] = true
+	v.wg.Add(1)
+	return true
+}
+
+// done ends chat's visit, unless it was asked for again meanwhile: then it reports false and
+// the visit goes on.
+func (v *visits) done(chat string) bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.again[chat] {
+		delete(v.again, chat)
+		return false
+	}
+	delete(v.busy, chat)
+	v.wg.Done()
+	return true
+}
+
+// visit moves the chat's challenge on, and once more each time it was asked for meanwhile.
+func (b *Bot) visit(ctx context.Context, d quiz.ChallengeDue) {
+	for {
+		b.moveOn(ctx, d)
+		if b.visits.done(d.Chat) {
+			return
+		}
+		d.At = time.Time{} // asked for again: where its index entry is now is not known
+	}
+}
+
+// visitChallenge moves the chat's challenge on now, or has the visit under way look again.
 func (b *Bot) visitChallenge(ctx context.Context, d quiz.ChallengeDue) {
+	if b.visits.take(d.Chat) {
+		b.visit(ctx, d)
+	}
+}
+
+// moveOn takes the chat's claim and does the steps due in its challenge.
+func (b *Bot) moveOn(ctx context.Context, d quiz.ChallengeDue) {
 	key := "challenge:" + d.Chat
 	ok, err := b.claims.Claim(ctx, key, b.replica, challengeLease)
 	if err != nil {
@@ -271,8 +341,8 @@ func (b *Bot) moveChallenge(ctx context.Context, d quiz.ChallengeDue, claim stri
 		now := b.now()
 		act := c.Action(now)
 		if act == quiz.ActNothing {
-			if step > 0 || c.Due().Equal(d.At) {
-				return nil // the last step's save put the index right
+			if step > 0 || d.At.IsZero() || c.Due().Equal(d.At) {
+				return nil // the last step's save put the index right, or it was not the cause
 			}
 			// Visited early (an entry a failed save left behind, a /stop): put the entry back
 			// where the state says.

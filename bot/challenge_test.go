@@ -442,3 +442,87 @@ func TestChallengeReplicasRace(t *testing.T) {
 		}
 	}
 }
+
+// slowChat is an outbox whose posts to one chat wait until the test lets them go, as a group's
+// exhausted message budget would.
+type slowChat struct {
+	outbox
+	chat   string
+	gate   chan struct{}
+	posted chan string // the chat of every post, once made
+}
+
+func (s *slowChat) Post(ctx context.Context, to Destination, r Reply) (MessageRef, error) {
+	if to.ChatID == s.chat {
+		select {
+		case <-s.gate:
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
+	}
+	ref, err := s.outbox.Post(ctx, to, r)
+	s.posted <- to.ChatID
+	return ref, err
+}
+
+// TestChallengeRunnerDoesNotWaitForASlowChat: while one group's question waits to be posted,
+// ticks go on moving the other groups' challenges, and the slow group is visited by one visit
+// at a time.
+func TestChallengeRunnerDoesNotWaitForASlowChat(t *testing.T) {
+	st := storetest.NewMemory()
+	c := &clock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	st.Now = c.now
+	b, _ := newChallengeBot(t, st, c)
+	slow := &slowChat{chat: "slow", gate: make(chan struct{}), posted: make(chan string, 10)}
+	b.Attach("test", slow)
+	ctx, cancel := context.WithCancel(context.Background())
+	for _, chat := range []string{"slow", "fast"} {
+		ev := groupEvent("ada", "en", "/challenge 1 10")
+		ev.ChatID = chat
+		b.Handle(ctx, ev)
+	}
+	ticks := make(chan time.Time)
+	done := make(chan error, 1)
+	go func() { done <- b.RunChallenges(ctx, ticks) }()
+	c.t = c.t.Add(quiz.ChallengeLead)
+	ticks <- c.t
+	if got := <-slow.posted; got != "fast" {
+		t.Fatalf("first post went to %q, want the fast group's", got)
+	}
+	ticks <- c.t // a tick while the slow group's visit still waits: no second visit of it
+	ticks <- c.t
+	close(slow.gate)
+	if got := <-slow.posted; got != "slow" {
+		t.Fatalf("then a post to %q, want the slow group's", got)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if n := slow.count(); n != 2 {
+		t.Errorf("%d questions posted, want one per group", n)
+	}
+}
+
+// TestChallengeLeftToReplicasOfItsPlatform: a replica that cannot post to a challenge's platform
+// leaves it alone, for the replicas that can.
+func TestChallengeLeftToReplicasOfItsPlatform(t *testing.T) {
+	st := storetest.NewMemory()
+	c := &clock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)}
+	st.Now = c.now
+	a, out := newChallengeBot(t, st, c)
+	ctx := context.Background()
+	a.Handle(ctx, groupEvent("ada", "en", "/challenge 1 10"))
+	other, _ := newChallengeBot(t, st, c)
+	other.senders = nil
+	other.Attach("elsewhere", &outbox{})
+	c.t = c.t.Add(quiz.ChallengeLead)
+	other.TickChallenges(ctx)
+	if cur, _ := a.challenges.Load(ctx, "test:g"); cur.Phase != quiz.PhaseReady {
+		t.Errorf("a replica without the platform moved the challenge to %v", cur.Phase)
+	}
+	a.TickChallenges(ctx)
+	if got := strings.Join(out.log(), " "); got != "post 1" {
+		t.Errorf("the replica with the platform: %v", got)
+	}
+}
