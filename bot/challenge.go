@@ -171,6 +171,9 @@ func (b *Bot) pressChallenge(ctx context.Context, req *Request) ([]Reply, error)
 // /stop to say who may stop it.
 func (b *Bot) stopChallenge(ctx context.Context, req *Request) (bool, *quiz.Challenge, error) {
 	c, err := b.challenges.Load(ctx, req.ChatKey())
+	if errors.Is(err, quiz.ErrCorrupt) {
+		return false, nil, nil // nothing to stop: the runner ends it
+	}
 	if err != nil || c == nil || c.Stopped != "" || c.Phase == quiz.PhaseOver {
 		return false, nil, err
 	}
@@ -330,6 +333,10 @@ func (b *Bot) moveOn(ctx context.Context, d quiz.ChallengeDue) {
 func (b *Bot) moveChallenge(ctx context.Context, d quiz.ChallengeDue, claim string) error {
 	cs := b.challenges
 	c, err := cs.Load(ctx, d.Chat)
+	if errors.Is(err, quiz.ErrCorrupt) {
+		b.log.Error("a challenge's stored state cannot be read; ending it", "chat", d.Chat, "err", err)
+		return cs.Discard(ctx, d)
+	}
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	mrand "math/rand/v2"
@@ -81,6 +82,15 @@ func (cs *Challenges) Start(ctx context.Context, spec ChallengeSpec, now time.Ti
 	if errors.Is(err, ErrConflict) {
 		cur, lerr := cs.Load(ctx, spec.Chat)
 		switch {
+		case errors.Is(lerr, ErrCorrupt):
+			// Unreadable: it can run no further. It gives way, and the new one starts.
+			if lerr = cs.Discard(ctx, ChallengeDue{Chat: spec.Chat}); lerr == nil {
+				err = cs.save(ctx, c)
+			}
+			if lerr != nil {
+				return nil, lerr
+			}
+			return c, err
 		case lerr != nil:
 			return nil, lerr
 		case cur == nil: // it ended in between
@@ -159,6 +169,22 @@ func (cs *Challenges) Due(ctx context.Context, now time.Time, limit int) ([]Chal
 // Forget drops an index entry whose chat has no challenge any more.
 func (cs *Challenges) Forget(ctx context.Context, d ChallengeDue) error {
 	return cs.store.EndChallenge(ctx, d.Chat, "", d.At)
+}
+
+// Discard ends a chat's challenge whose state cannot be decoded (Load returned ErrCorrupt: a bug,
+// or a format this release does not read), so that it holds the chat no longer.
+func (cs *Challenges) Discard(ctx context.Context, d ChallengeDue) error {
+	rec, err := cs.store.LoadChallenge(ctx, d.Chat)
+	if err != nil || rec.Version == 0 {
+		return err
+	}
+	var head struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(rec.State, &head) != nil || head.ID == "" {
+		return fmt.Errorf("%w: challenge of %s: no id to end it by", ErrCorrupt, d.Chat)
+	}
+	return cs.store.EndChallenge(ctx, d.Chat, head.ID, d.At)
 }
 
 // save writes c as a compare-and-set on the version it was read at, and moves that on.

@@ -390,3 +390,30 @@ func TestChallengeEasyWhenFast(t *testing.T) {
 		}
 	}
 }
+
+// TestChallengeUnreadableStateGivesWay: a chat's challenge whose state cannot be decoded (a
+// format this release does not read) gives way to a new one, and Discard ends it for the runner.
+func TestChallengeUnreadableStateGivesWay(t *testing.T) {
+	h := newChallengeHarness(t)
+	bad := quiz.ChallengeWrite{State: []byte(`{"v":99,"id":"x1y2z3"}`), ID: "x1y2z3", Open: -1, Due: h.now}
+	if _, err := h.store.SaveChallenge(ctx, groupChat, bad); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.cs.Load(ctx, groupChat); !errors.Is(err, quiz.ErrCorrupt) {
+		t.Fatalf("Load of an unreadable state = %v, want ErrCorrupt", err)
+	}
+	c := h.start(1, 10)
+	if got := h.load(); got == nil || got.ID != c.ID {
+		t.Errorf("after a start over an unreadable state: %+v", got)
+	}
+
+	if _, err := h.store.SaveChallenge(ctx, "test:other", bad); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.cs.Discard(ctx, quiz.ChallengeDue{Chat: "test:other", At: h.now}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := h.cs.Load(ctx, "test:other"); got != nil || err != nil {
+		t.Errorf("after Discard: %+v, %v", got, err)
+	}
+}
