@@ -27,6 +27,13 @@ type Config struct {
 	// Middleware wraps the pipeline inside the core's own (recovery, input bounds, rate limits),
 	// outermost first: further concerns plug in here without touching routing.
 	Middleware []Middleware
+	// Challenges runs group challenges; nil leaves /challenge out. It needs Quiz and Claims.
+	Challenges *quiz.Challenges
+	// Claims lets one replica at a time move a chat's challenge on.
+	Claims Claims
+	// Replica names this process among the replicas sharing a store, for its claims; empty
+	// makes up a name from the host name and a random suffix.
+	Replica string
 	// Observer is told what the core does, for metrics; nil observes nothing.
 	Observer Observer
 	// RateLimit bounds how many events one user may send (default 20 per 10 s); commands that
@@ -55,6 +62,11 @@ type Bot struct {
 	obs      Observer
 	limits   *rateLimits
 	pictures *pictures
+
+	challenges *quiz.Challenges
+	claims     Claims
+	replica    string
+	visits     visits
 
 	sendersMu sync.RWMutex
 	senders   map[string]Sender
@@ -96,6 +108,19 @@ func New(cfg Config) (*Bot, error) {
 		cmds = append(cmds, b.quizCommands()...)
 		cmds = append(cmds, b.exportCommands()...)
 		if err := b.router.handleChoices(quiz.ChoicePrefix, b.answerChoice); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Challenges != nil {
+		if b.quiz == nil || cfg.Claims == nil {
+			return nil, errors.New("bot: Config.Challenges needs Config.Quiz and Config.Claims")
+		}
+		b.challenges, b.claims, b.replica = cfg.Challenges, cfg.Claims, cfg.Replica
+		if b.replica == "" {
+			b.replica = newReplicaName()
+		}
+		cmds = append(cmds, b.challengeCommands()...)
+		if err := b.router.handleChoices(quiz.ChallengePrefix, b.pressChallenge); err != nil {
 			return nil, err
 		}
 	}

@@ -6,8 +6,10 @@
 // bounds, parsing, the reply language, reachability, settling answers of unknown outcome) around
 // one router of commands, pressed choices and plain text. Commands declare their arguments, so
 // platform menus are built from the same table. Adapters also attach a Sender, through which the
-// core speaks first (Bot.Send) to chats no event came from; Once makes such work happen once
-// across replicas. Settings (a learner's language, a chat's quiz mode and reachability) are kept
+// core speaks first (Bot.Send) to chats no event came from; a Sender that is also a Poster lets
+// the core edit what it posted, by a MessageRef it may store. Once makes such work happen once
+// across replicas. Group challenges speak first too: /challenge starts one, and a runner the
+// program drives on a ticker (RunChallenges) posts, counts, closes and finishes its questions. Settings (a learner's language, a chat's quiz mode and reachability) are kept
 // apart from quiz progress, so a lookup never touches the quiz.
 package bot
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/pybrarian/pybrarian/quiz"
 )
 
 // FuzzParseCommand checks the command parser on any text: a name is lowercase and never empty,
@@ -74,6 +76,23 @@ func FuzzHandle(f *testing.F) {
 			if n := utf8.RuneCountInString(out); n > 6000 {
 				t.Errorf("a %d-rune reply to %d runes of input", n, utf8.RuneCountInString(text))
 			}
+		}
+	})
+}
+
+// FuzzSplitChallengeArgs checks /challenge's arguments: whatever is accepted is within a
+// challenge's bounds (0 for a default).
+func FuzzSplitChallengeArgs(f *testing.F) {
+	for _, s := range []string{"", "pandas 5 30", "30s", "5 30 40s", "-1", "9999999999999999999", "框架 3 45秒"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, args string) {
+		_, n, secs, err := splitChallengeArgs(args)
+		if err != nil {
+			return
+		}
+		if n < 0 || n > quiz.MaxChallengeQuestions || (secs != 0 && (secs < quiz.MinChallengeSeconds || secs > quiz.MaxChallengeSeconds)) {
+			t.Errorf("splitChallengeArgs(%q) = %d questions of %d s", args, n, secs)
 		}
 	})
 }

@@ -14,6 +14,31 @@ type Sender interface {
 	Send(ctx context.Context, to Destination, replies []Reply) error
 }
 
+// MessageRef names a message a Poster posted, in the platform's own terms (a Telegram message
+// id, a Discord channel and message id, the terminal's running number). The core keeps it with
+// what the message shows (a challenge's question) so that any replica, even after a restart, can
+// edit the message later. It is opaque to the core; "" names no message.
+type MessageRef string
+
+// Poster is implemented by senders that can change what they posted: a message the core keeps
+// up to date, such as a challenge question that counts its answers and then shows its results.
+// The core posts such a message with Post and changes it with Edit. A Sender that is not a Poster
+// still gets everything through Send: each change then arrives as a new message.
+type Poster interface {
+	// Post sends one reply to the chat, as Send would, and returns the message that carries the
+	// reply's Choices: the last one when the platform splits a long text.
+	Post(ctx context.Context, to Destination, r Reply) (MessageRef, error)
+	// Edit replaces the text and choices of the message ref names with r's; a reply without
+	// Choices leaves the message without buttons. Text too long for one message continues in
+	// new ones. An error wrapping ErrNotEditable means the message can no longer be changed
+	// (deleted, too old); ErrUnreachable means the chat refuses the bot, as for Send.
+	Edit(ctx context.Context, to Destination, ref MessageRef, r Reply) error
+}
+
+// ErrNotEditable is what a Poster's Edit error wraps when the message cannot be changed any more.
+// The core then posts the reply as a new message.
+var ErrNotEditable = errors.New("message cannot be edited")
+
 // NativeQuizzer is implemented by senders whose platform has a quiz form of its own (Telegram quiz
 // polls): the core then offers /quizmode there.
 type NativeQuizzer interface {
@@ -62,10 +87,51 @@ func (b *Bot) Send(ctx context.Context, to Destination, replies []Reply) error {
 		return fmt.Errorf("%w: %s", ErrUnreachable, why)
 	}
 	err := s.Send(ctx, to, replies)
+	b.noteUnreachable(ctx, to, err)
+	return err
+}
+
+// post sends r to a chat no event came from, as Send does, and returns a reference for editing
+// it later: "" when the platform's sender cannot edit (it is not a Poster).
+func (b *Bot) post(ctx context.Context, to Destination, r Reply) (MessageRef, error) {
+	s := b.sender(to.Platform)
+	p, ok := s.(Poster)
+	if !ok {
+		return "", b.Send(ctx, to, []Reply{r})
+	}
+	if why := b.unreachable(ctx, to.ChatKey()); why != "" {
+		return "", fmt.Errorf("%w: %s", ErrUnreachable, why)
+	}
+	ref, err := p.Post(ctx, to, r)
+	b.noteUnreachable(ctx, to, err)
+	return ref, err
+}
+
+// edit changes the message post sent, and returns the reference of the message that now shows
+// r: ref itself, or a new message's when the sender cannot edit, ref is "", or the platform says
+// the message can no longer be changed.
+func (b *Bot) edit(ctx context.Context, to Destination, ref MessageRef, r Reply) (MessageRef, error) {
+	p, ok := b.sender(to.Platform).(Poster)
+	if !ok || ref == "" {
+		return b.post(ctx, to, r)
+	}
+	if why := b.unreachable(ctx, to.ChatKey()); why != "" {
+		return "", fmt.Errorf("%w: %s", ErrUnreachable, why)
+	}
+	err := p.Edit(ctx, to, ref, r)
+	if errors.Is(err, ErrNotEditable) {
+		b.log.Info("a message could not be edited; posting it anew", "chat", to.ChatKey(), "err", err)
+		return b.post(ctx, to, r)
+	}
+	b.noteUnreachable(ctx, to, err)
+	return ref, err
+}
+
+// noteUnreachable marks the chat when a sender's error says it refuses the bot.
+func (b *Bot) noteUnreachable(ctx context.Context, to Destination, err error) {
 	if errors.Is(err, ErrUnreachable) {
 		b.MarkUnreachable(ctx, to.Platform, to.ChatID, strings.TrimPrefix(err.Error(), ErrUnreachable.Error()+": "))
 	}
-	return err
 }
 
 // unreachable returns why the chat cannot be written to, or "".

@@ -47,6 +47,8 @@ func (b *Bot) zone(ctx context.Context, req *Request) *time.Location {
 // zones caches loaded time zones: loading one parses its rules each time.
 var zones sync.Map
 
+// cmdLang sets the learner's reply language; an administrator's /lang in a group sets the
+// group's, in which the bot speaks to the whole group (a challenge).
 func (b *Bot) cmdLang(ctx context.Context, req *Request) ([]Reply, error) {
 	var lang content.Lang
 	switch strings.ToLower(req.Args) {
@@ -58,6 +60,21 @@ func (b *Bot) cmdLang(ctx context.Context, req *Request) ([]Reply, error) {
 		lang = ""
 	default:
 		return nil, invalid(msgLangUsage)
+	}
+	if req.Chat == Group {
+		admin, err := req.admin(ctx)
+		if err != nil {
+			b.log.Warn("asking whether a user administers a group", "chat", req.ChatKey(), "err", err)
+		}
+		if admin {
+			if err := b.settings.setChat(ctx, req.ChatKey(), settingLang, string(lang)); err != nil {
+				return nil, unavailable(err)
+			}
+			if lang == "" {
+				return []Reply{{Text: Text(T(req.Lang, msgLangGroupAuto))}}, nil
+			}
+			return []Reply{{Text: Text(T(lang, msgLangGroupSet))}}, nil
+		}
 	}
 	if err := b.settings.setUser(ctx, req.UserKey(), settingLang, string(lang)); err != nil {
 		return nil, unavailable(err)
@@ -103,4 +120,16 @@ func (b *Bot) cmdQuizMode(ctx context.Context, req *Request) ([]Reply, error) {
 		return []Reply{{Text: Text(T(req.Lang, msg))}}, nil
 	}
 	return nil, invalid(msgQuizModeUsage)
+}
+
+// chatLang is the language a group chose with an administrator's /lang, or "" when it chose none.
+func (b *Bot) chatLang(ctx context.Context, chat string) content.Lang {
+	if b.settings == nil {
+		return ""
+	}
+	switch l := content.Lang(b.settings.chat(ctx, chat, settingLang)); l {
+	case content.English, content.Chinese:
+		return l
+	}
+	return ""
 }

@@ -54,8 +54,15 @@ func (b *Bot) quizCommands() []Command {
 
 // quizUser is the learner behind a request, as the quiz engine sees them.
 func (b *Bot) quizUser(ctx context.Context, req *Request) quiz.User {
-	return quiz.User{Key: req.UserKey(), Name: req.UserName, Chat: req.ChatKey(), Group: req.Chat == Group,
-		Zone: b.zone(ctx, req)}
+	u := player(req)
+	u.Zone = b.zone(ctx, req)
+	return u
+}
+
+// player is the learner behind a request without their time zone, which only counting an answer
+// needs: a challenge press, counted when its question closes, reads nothing more.
+func player(req *Request) quiz.User {
+	return quiz.User{Key: req.UserKey(), Name: req.UserName, Chat: req.ChatKey(), Group: req.Chat == Group}
 }
 
 // cmdQuiz lists topics with the learner's progress, or starts a round: /quiz TOPIC [N].
@@ -116,8 +123,21 @@ func (b *Bot) cmdReview(ctx context.Context, req *Request) ([]Reply, error) {
 	return b.stepReplies(ctx, req, step, false), nil
 }
 
+// cmdStop ends the learner's round; in a group, the starter's or an administrator's /stop ends
+// the group's challenge instead.
 func (b *Bot) cmdStop(ctx context.Context, req *Request) ([]Reply, error) {
+	var running *quiz.Challenge
+	if req.Chat == Group && b.challenges != nil {
+		stopped, c, err := b.stopChallenge(ctx, req)
+		if err != nil || stopped {
+			return nil, err
+		}
+		running = c
+	}
 	sum, err := b.quiz.Stop(ctx, b.quizUser(ctx, req), b.now())
+	if errors.Is(err, quiz.ErrNoRound) && running != nil {
+		return nil, invalid(msgChallengeStopNotAllowed, running.ByName)
+	}
 	if err != nil {
 		return nil, err
 	}

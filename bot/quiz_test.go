@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -207,6 +208,40 @@ func TestLangOverride(t *testing.T) {
 	}
 	if got := plain(b.Handle(context.Background(), event("ada", "ada", Private, "/lang fr"))); !strings.Contains(got, "/lang en") {
 		t.Errorf("/lang fr should explain usage: %s", got)
+	}
+}
+
+// TestGroupLang: an administrator's /lang in a group sets the group's language and leaves their
+// own alone; anyone else's sets only their own; a failing administrator check counts as "no".
+func TestGroupLang(t *testing.T) {
+	st := storetest.NewMemory()
+	b, _ := newQuizBot(t, st)
+	ctx := context.Background()
+	asAdmin := func(ev Event, admin bool, err error) Event {
+		ev.IsAdmin = func(context.Context) (bool, error) { return admin, err }
+		return ev
+	}
+	got := plain(b.Handle(ctx, asAdmin(event("ada", "g", Group, "/lang zh"), true, nil)))
+	if !strings.Contains(got, "全群") || b.chatLang(ctx, "test:g") != "zh" {
+		t.Errorf("an administrator's /lang zh = %q, chat language %q", got, b.chatLang(ctx, "test:g"))
+	}
+	if v, _ := st.UserSetting(ctx, "test:ada", settingLang); v != "" {
+		t.Errorf("the administrator's own language became %q", v)
+	}
+	got = plain(b.Handle(ctx, asAdmin(event("bob", "g", Group, "/lang en"), false, nil)))
+	if !strings.Contains(got, "English") || b.chatLang(ctx, "test:g") != "zh" {
+		t.Errorf("a member's /lang en = %q, chat language %q", got, b.chatLang(ctx, "test:g"))
+	}
+	if v, _ := st.UserSetting(ctx, "test:bob", settingLang); v != "en" {
+		t.Errorf("the member's own language = %q, want en", v)
+	}
+	b.Handle(ctx, asAdmin(event("li", "g", Group, "/lang en"), false, errors.New("getChatMember failed")))
+	if b.chatLang(ctx, "test:g") != "zh" {
+		t.Error("a failed administrator check changed the group's language")
+	}
+	got = plain(b.Handle(ctx, asAdmin(event("ada", "g", Group, "/lang auto"), true, nil)))
+	if !strings.Contains(got, "starts") || b.chatLang(ctx, "test:g") != "" {
+		t.Errorf("an administrator's /lang auto = %q, chat language %q", got, b.chatLang(ctx, "test:g"))
 	}
 }
 

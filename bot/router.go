@@ -62,6 +62,10 @@ type Arg struct {
 	Choices []string
 	// Min and Max bound an ArgInt (0, 0: unbounded).
 	Min, Max int
+	// Suffix is appended to the value where a platform passes arguments as typed options
+	// (Discord), so that the command can tell the argument apart from a number before it that
+	// was left out: /challenge reads "30s" as seconds.
+	Suffix string
 }
 
 // Command is a slash command. Name is what users type after "/", lowercase letters, digits and

@@ -18,7 +18,9 @@ type Settings interface {
 
 // Setting keys.
 const (
-	// settingLang is a learner's /lang: "en", "zh", or unset to follow the platform.
+	// settingLang is a learner's /lang: "en", "zh", or unset to follow the platform. As a chat
+	// setting it is a group's language, set by an administrator's /lang there: what the bot
+	// says to the whole group (a challenge) is in it.
 	settingLang = "lang"
 	// settingQuizMode is a chat's /quizmode: "poll", or unset for buttons.
 	settingQuizMode = "quizmode"

@@ -14,6 +14,7 @@ type Store interface {
 	quiz.Store
 	quiz.Leaderboards
 	quiz.Reports
+	quiz.ChallengeStore
 	bot.Settings
 	bot.Claims
 	PutQuizPoll(ctx context.Context, id string, ref []byte) error
@@ -127,4 +128,25 @@ func (s *instrumented) Release(ctx context.Context, key, owner string) error {
 	err := s.Store.Release(ctx, key, owner)
 	s.done("release", start, err)
 	return err
+}
+
+func (s *instrumented) Press(ctx context.Context, chat string, p quiz.Press) (quiz.PressResult, error) {
+	start := time.Now()
+	r, err := s.Store.Press(ctx, chat, p)
+	s.done("press", start, err)
+	return r, err
+}
+
+func (s *instrumented) ClosePresses(ctx context.Context, chat, id string, pos int) ([]quiz.Press, error) {
+	start := time.Now()
+	ps, err := s.Store.ClosePresses(ctx, chat, id, pos)
+	s.done("close_presses", start, err)
+	return ps, err
+}
+
+func (s *instrumented) SaveChallenge(ctx context.Context, chat string, w quiz.ChallengeWrite) (uint64, error) {
+	start := time.Now()
+	v, err := s.Store.SaveChallenge(ctx, chat, w)
+	s.done("save_challenge", start, err)
+	return v, err
 }

@@ -1,6 +1,8 @@
 // Package quiz runs spaced-repetition quizzes generated from the knowledge base: it turns each
 // entry's structured facts into multiple-choice cards, plans rounds (due reviews first, then new
 // cards), grades answers, schedules each card with FSRS-6 and keeps per-user progress through a Store.
+// Group challenges (Challenges) put the same cards to a whole chat against the clock, through a
+// ChallengeStore, and turn every answer into a review in its player's own progress.
 //
 // Everything here is a function of its inputs: callers pass the current time, and the Store is the
 // only I/O. The core (package bot) renders what the Engine returns in the user's language.

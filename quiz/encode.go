@@ -28,6 +28,16 @@ func appendProgress(b []byte, p Progress) []byte {
 		}
 		b = append(b, ']')
 	}
+	if len(p.Challenges) > 0 {
+		b = append(b, `,"cc":[`...)
+		for i, s := range p.Challenges {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, s)
+		}
+		b = append(b, ']')
+	}
 	if r := p.Round; r != nil {
 		b = append(b, `,"r":`...)
 		b = appendRound(b, r)

@@ -2,6 +2,7 @@ package quiz
 
 import (
 	"testing"
+	"time"
 
 	"github.com/pybrarian/pybrarian/content"
 )
@@ -86,4 +87,42 @@ func bankForFuzz() (*Bank, error) {
 	}
 	b, _, err := NewBank(kb)
 	return b, err
+}
+
+// FuzzParseChallengeChoice checks challenge button data: only the exact form
+// ChallengeQuestion.Data writes is accepted, within the bounds of a challenge.
+func FuzzParseChallengeChoice(f *testing.F) {
+	for _, s := range []string{"c:x1y2z3.0.1", "c:x1y2z3.19.4", "c:x1y2z3.20.1", "c:x1y2z3.01.1", "c:x1y2z3.-1.1", "q:x1y2z3.0.1", "c:...."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		id, pos, choice, ok := parseChallengeChoice(data)
+		if !ok {
+			return
+		}
+		if pos < 0 || pos >= MaxChallengeQuestions || choice < 0 || choice > maxDistractors+1 {
+			t.Fatalf("parseChallengeChoice(%q) = pos %d, choice %d: out of range", data, pos, choice)
+		}
+		if back := (&ChallengeQuestion{id: id, pos: pos}).Data(choice); back != data {
+			t.Errorf("parseChallengeChoice(%q) accepted a form Data writes as %q", data, back)
+		}
+	})
+}
+
+// FuzzDecodeChallenge checks that a stored challenge state the runner accepts is one it can use.
+func FuzzDecodeChallenge(f *testing.F) {
+	f.Add(EncodeChallenge(&Challenge{ID: "x1y2z3", Cards: []string{"AAAAAA"}, Seconds: 20}))
+	f.Add([]byte(`{"v":1,"id":"x1y2z3","cards":["a"],"s":20,"pos":2}`))
+	f.Add([]byte(`{"v":1}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		c, err := DecodeChallenge(b)
+		if err != nil {
+			return
+		}
+		if c.Pos < 0 || c.Pos > len(c.Cards) || len(c.Cards) == 0 || len(c.Cards) > MaxChallengeQuestions {
+			t.Fatalf("DecodeChallenge(%q) accepted %+v", b, c)
+		}
+		c.Standings()
+		c.Action(time.Unix(0, 0))
+	})
 }

@@ -195,29 +195,9 @@ func (e *Engine) apply(u User, p *Progress, q *Question, choice int, sched *fsrs
 	if it.Prev != nil {
 		prev, _ = UnpackState(it.Prev)
 	}
-	result := Wrong
-	switch choice {
-	case q.Correct:
-		result = Right
-	case len(q.Choices) - 1:
-		result = Skipped
-	}
-	rating := fsrs.Again
-	if result == Right {
-		rating = fsrs.Good
-		if prev.Mature() && now.Sub(time.UnixMilli(r.Shown)) <= FastAnswer {
-			rating = fsrs.Easy
-		}
-	}
-	seed := mix("fuzz", u.Key, q.Card.ID, strconv.Itoa(prev.Reps))
-	next := CardState{
-		Card:   sched.Review(prev.Card, rating, now, mrand.New(mrand.NewPCG(seed, seed>>1|1))),
-		Reps:   prev.Reps + 1,
-		Lapses: prev.Lapses,
-	}
-	if prev.State == fsrs.Review && rating == fsrs.Again {
-		next.Lapses++
-	}
+	result := resultOf(choice, q.Correct, len(q.Choices))
+	rating := rate(prev, result, now.Sub(time.UnixMilli(r.Shown)))
+	next := review(sched, u.Key, q.Card.ID, prev, rating, now)
 
 	it.Result = result
 	it.Due = next.Due.Unix()
@@ -226,26 +206,13 @@ func (e *Engine) apply(u User, p *Progress, q *Question, choice int, sched *fsrs
 	}
 	if result == Right {
 		r.Right++
-		p.Correct++
 	} else {
 		r.Wrong++
 		if !it.Repeat {
 			r.Items = append(r.Items, Item{Card: q.Card.ID, Prev: PackState(next), Repeat: true})
 		}
 	}
-	p.Answered++
-	p.LastCard = q.Card.ID
-	// Days are the learner's own; after a move west "today" can be the day already counted.
-	today := Day(now, u.Zone)
-	switch {
-	case p.LastDay >= today:
-	case p.LastDay == today-1:
-		p.Streak++
-	default:
-		p.Streak = 1
-	}
-	p.LastDay = max(p.LastDay, today)
-	p.BestStreak = max(p.BestStreak, p.Streak)
+	p.count(q.Card.ID, result == Right, now, u.Zone)
 
 	w := &Write{
 		Cards:  map[string][]byte{q.Card.ID: PackState(next)},
@@ -274,4 +241,63 @@ func (e *Engine) apply(u User, p *Progress, q *Question, choice int, sched *fsrs
 		p.Round = nil
 	}
 	return w, step
+}
+
+// resultOf grades choice of a question with n choices ("I don't know" last) whose right one is
+// correct.
+func resultOf(choice, correct, n int) Result {
+	switch choice {
+	case correct:
+		return Right
+	case n - 1:
+		return Skipped
+	}
+	return Wrong
+}
+
+// rate is how an answer is rated for FSRS: Again unless right; Good, or Easy when a mature card
+// was known within FastAnswer.
+func rate(prev CardState, result Result, took time.Duration) fsrs.Rating {
+	if result != Right {
+		return fsrs.Again
+	}
+	if prev.Mature() && took <= FastAnswer {
+		return fsrs.Easy
+	}
+	return fsrs.Good
+}
+
+// review is the learner's state of card after an answer rated r at now. The scheduler's fuzz is
+// seeded by the learner, the card and its review count, so a retried write schedules the same.
+func review(sched *fsrs.Scheduler, user, card string, prev CardState, r fsrs.Rating, now time.Time) CardState {
+	seed := mix("fuzz", user, card, strconv.Itoa(prev.Reps))
+	next := CardState{
+		Card:   sched.Review(prev.Card, r, now, mrand.New(mrand.NewPCG(seed, seed>>1|1))),
+		Reps:   prev.Reps + 1,
+		Lapses: prev.Lapses,
+	}
+	if prev.State == fsrs.Review && r == fsrs.Again {
+		next.Lapses++
+	}
+	return next
+}
+
+// count adds an answer to card at now to the learner's counters and daily streak (UTC days).
+func (p *Progress) count(card string, right bool, now time.Time, loc *time.Location) {
+	if right {
+		p.Correct++
+	}
+	p.Answered++
+	p.LastCard = card
+	// Days are the learner's own; after a move west "today" can be the day already counted.
+	today := Day(now, loc)
+	switch {
+	case p.LastDay >= today:
+	case p.LastDay == today-1:
+		p.Streak++
+	default:
+		p.Streak = 1
+	}
+	p.LastDay = max(p.LastDay, today)
+	p.BestStreak = max(p.BestStreak, p.Streak)
 }

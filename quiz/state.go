@@ -92,6 +92,10 @@ type Progress struct {
 	LastDay    int      `json:"d,omitempty"` // local date of the last answer, as Day counts it
 	LastCard   string   `json:"lc,omitempty"`
 	Boards     []string `json:"b,omitempty"` // "chat|week" leaderboards the learner has points on
+	// Challenges are the challenge questions whose answers are in this record, newest last, as
+	// "<challenge id>.<pos>:<points>" (the card's difficulty points the review earned): a close
+	// of the question run again after a crash finds its review done.
+	Challenges []string `json:"cc,omitempty"`
 	Round      *Round   `json:"r,omitempty"`
 	// WriteID tags the commit that wrote this record, so a retried commit can recognise its own
 	// earlier attempt.
@@ -168,7 +172,7 @@ func DecodeProgress(b []byte) (Progress, error) {
 // position outside its items, card states of the wrong size. Whatever wrote it, the engine must
 // never index with it.
 func (p Progress) check() error {
-	if p.Answered < 0 || p.Correct < 0 || p.Streak < 0 || p.BestStreak < 0 || len(p.Boards) > 64 {
+	if p.Answered < 0 || p.Correct < 0 || p.Streak < 0 || p.BestStreak < 0 || len(p.Boards) > 64 || len(p.Challenges) > 64 {
 		return errors.New("counters out of range")
 	}
 	r := p.Round
@@ -196,6 +200,7 @@ func (p Progress) check() error {
 // clone returns a deep copy, so a cached Progress is never changed through a copy handed out.
 func (p Progress) clone() Progress {
 	p.Boards = slices.Clone(p.Boards)
+	p.Challenges = slices.Clone(p.Challenges)
 	if p.Round != nil {
 		r := *p.Round
 		r.Items = slices.Clone(r.Items)

@@ -1,6 +1,12 @@
 // Package console is the terminal chat: each input line is a message from one local user, and
 // replies print as readable text with numbered choices, or as one JSON object per reply for scripts
 // and tests. It is the zero-setup way to use Pybrarian and the harness for end-to-end tests.
+//
+// With Chat set the terminal is a group chat instead, in which several people speak: a line
+// "name: text" is a message from the user called name, any other line one from UserID, who
+// administers the group. Messages the core posts to the group with buttons (a challenge question)
+// are answered by typing a choice's number, as pressing its button would; replies meant for one
+// member alone print with "[to name]" in front.
 package console
 
 import (
@@ -14,6 +20,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -52,12 +60,22 @@ type Console struct {
 	// written, named by their content so the same picture is written once. Plain output shows
 	// the text alone. Empty means the working directory.
 	ChartDir string
+	// Chat makes the terminal the group chat with this id, where lines may speak for several users
+	// ("name: text"); empty keeps it a private chat with UserID.
+	Chat string
 
 	mu  sync.Mutex // one reply printed at a time, from the chat or from Send
 	enc *json.Encoder
+	// posted counts the messages Post printed; open holds the choices of the newest posted
+	// message that still has buttons, which typed numbers press in a group.
+	posted int
+	open   []bot.Choice
 }
 
-var _ bot.Sender = (*Console)(nil)
+var (
+	_ bot.Sender = (*Console)(nil)
+	_ bot.Poster = (*Console)(nil)
+)
 
 // maxLineBytes is how much of one input line the console keeps: enough for the core to see that a
 // line is longer than it reads (bot.MaxTextRunes runes of up to 4 bytes each), no more. The rest
@@ -96,7 +114,8 @@ func readLines(ctx context.Context, r io.Reader, lines chan<- string) error {
 
 // jsonReply is the -json output contract: text is the plain rendering, entry the id of the entry the
 // reply presents as the answer ("" otherwise), choices the answer options of a quiz question ([]
-// when there are none).
+// when there are none). In a group chat, message names a message the core posted and may edit
+// later, edited marks such an edit, and to names the one member a reply is meant for.
 type jsonReply struct {
 	Text    string   `json:"text"`
 	Entry   string   `json:"entry"`
@@ -106,7 +125,10 @@ type jsonReply struct {
 	File string `json:"file,omitempty"`
 	// Image is the absolute path of the PNG picture the reply carries, written under ChartDir;
 	// only on replies with a picture.
-	Image string `json:"image,omitempty"`
+	Image   string `json:"image,omitempty"`
+	Message string `json:"message,omitempty"`
+	Edited  bool   `json:"edited,omitempty"`
+	To      string `json:"to,omitempty"`
 }
 
 // Run reads lines until EOF or until ctx is cancelled, handling each as a message. It returns nil at
@@ -144,20 +166,29 @@ func (c *Console) Run(ctx context.Context) error {
 			if strings.TrimSpace(line) == "" {
 				continue
 			}
-			replies := c.Handler.Handle(ctx, c.event(line))
-			if err := c.print(replies); err != nil {
+			ev := c.event(line)
+			replies := c.Handler.Handle(ctx, ev)
+			if err := c.print(replies, ev.UserID); err != nil {
 				return fmt.Errorf("console: writing reply: %w", err)
 			}
 		}
 	}
 }
 
-func (c *Console) event(line string) bot.Event {
-	user := c.UserID
-	if user == "" {
-		user = "console"
+func (c *Console) user() string {
+	if c.UserID == "" {
+		return "console"
 	}
-	return bot.Event{
+	return c.UserID
+}
+
+// speaker is the "name: " a group line may start with: a name of letters, digits, '.', '_' or
+// '-', then a colon and a space.
+var speaker = regexp.MustCompile(`^([\p{L}\p{N}._-]{1,32}): (.*)$`)
+
+func (c *Console) event(line string) bot.Event {
+	user := c.user()
+	ev := bot.Event{
 		Platform:  Platform,
 		ChatID:    user,
 		UserID:    user,
@@ -167,17 +198,71 @@ func (c *Console) event(line string) bot.Event {
 		Addressed: true,
 		Text:      line,
 	}
+	if c.Chat == "" {
+		return ev
+	}
+	if m := speaker.FindStringSubmatch(line); m != nil {
+		ev.UserID, ev.UserName, ev.Text = m[1], m[1], strings.TrimSpace(m[2])
+	}
+	ev.Chat, ev.ChatID = bot.Group, c.Chat
+	admin := ev.UserID == user
+	ev.IsAdmin = func(context.Context) (bool, error) { return admin, nil }
+	if data, ok := c.pressed(ev.Text); ok {
+		ev.Text, ev.Choice = "", data
+	}
+	return ev
+}
+
+// pressed maps a typed choice number to the data of that button of the newest posted message
+// that has buttons.
+func (c *Console) pressed(text string) (string, bool) {
+	n, err := strconv.Atoi(strings.TrimSpace(text))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err != nil || n < 1 || n > len(c.open) {
+		return "", false
+	}
+	return c.open[n-1].Data, true
 }
 
 // Send implements bot.Sender: the terminal has one chat, and what the core sends it unprompted is
 // printed like any reply.
 func (c *Console) Send(ctx context.Context, to bot.Destination, replies []bot.Reply) error {
-	return c.print(replies)
+	return c.print(replies, "")
 }
 
-func (c *Console) print(replies []bot.Reply) error {
+// Post implements bot.Poster: the message is printed and numbered, and its choices become what
+// typed numbers press in a group.
+func (c *Console) Post(ctx context.Context, to bot.Destination, r bot.Reply) (bot.MessageRef, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.posted++
+	ref := bot.MessageRef(strconv.Itoa(c.posted))
+	c.open = r.Choices
+	return ref, c.printLocked([]bot.Reply{r}, "", ref, false)
+}
+
+// Edit implements bot.Poster: a terminal cannot change what it printed, so the new version is
+// printed marked as an edit of the message.
+func (c *Console) Edit(ctx context.Context, to bot.Destination, ref bot.MessageRef, r bot.Reply) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if strconv.Itoa(c.posted) == string(ref) {
+		c.open = r.Choices
+	}
+	return c.printLocked([]bot.Reply{r}, "", ref, true)
+}
+
+// print prints the replies to user's message ("" for none).
+func (c *Console) print(replies []bot.Reply, user string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.printLocked(replies, user, "", false)
+}
+
+// printLocked prints replies to user's message; ref and edited say which posted message they
+// are, if any.
+func (c *Console) printLocked(replies []bot.Reply, user string, ref bot.MessageRef, edited bool) error {
 	if c.enc == nil {
 		c.enc = json.NewEncoder(c.Out)
 		c.enc.SetEscapeHTML(false)
@@ -187,12 +272,17 @@ func (c *Console) print(replies []bot.Reply) error {
 		if err != nil {
 			return err
 		}
+		to := ""
+		if r.Private && c.Chat != "" {
+			to = user
+		}
 		if c.JSON {
 			image, err := c.writeImage(r.Image)
 			if err != nil {
 				return err
 			}
-			out := jsonReply{Text: r.Text.PlainText(), Entry: r.Entry, Choices: []string{}, File: path, Image: image}
+			out := jsonReply{Text: r.Text.PlainText(), Entry: r.Entry, Choices: []string{}, File: path, Image: image,
+				Message: string(ref), Edited: edited, To: to}
 			for _, ch := range r.Choices {
 				out.Choices = append(out.Choices, ch.Label)
 			}
@@ -202,6 +292,12 @@ func (c *Console) print(replies []bot.Reply) error {
 			continue
 		}
 		var b strings.Builder
+		switch {
+		case edited:
+			fmt.Fprintf(&b, "[message %s, edited]\n", ref)
+		case to != "":
+			fmt.Fprintf(&b, "[to %s] ", to)
+		}
 		b.WriteString(r.Text.PlainText())
 		b.WriteString("\n")
 		if path != "" {

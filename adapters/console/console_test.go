@@ -5,11 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"image/png"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/pybrarian/pybrarian/bot"
 	"github.com/pybrarian/pybrarian/bot/chart"
@@ -157,5 +161,102 @@ func TestJSONRepliesNameTheirPicture(t *testing.T) {
 	}
 	if files, _ := os.ReadDir(filepath.Join(dir, "charts")); len(files) != 1 {
 		t.Errorf("charts/ holds %d files, want 1", len(files))
+	}
+}
+
+// recorder is a Handler that keeps the events it was given and answers each with a notice for
+// the sender alone.
+type recorder struct {
+	mu      sync.Mutex
+	events  []bot.Event
+	handled chan struct{} // receives once per event
+}
+
+func (r *recorder) Handle(ctx context.Context, ev bot.Event) []bot.Reply {
+	r.mu.Lock()
+	r.events = append(r.events, ev)
+	r.mu.Unlock()
+	r.handled <- struct{}{}
+	return []bot.Reply{{Text: bot.Text("noted"), Private: true}}
+}
+
+// TestGroupChatSpeakersAndPosts: with Chat set, "name: text" lines speak for that user in the
+// group, other lines for UserID, who alone administers it; a posted message's choices are
+// pressed by typing their number until an edit takes the buttons away; private replies name
+// their reader.
+func TestGroupChatSpeakersAndPosts(t *testing.T) {
+	var out bytes.Buffer
+	pr, pw := io.Pipe()
+	h := &recorder{handled: make(chan struct{}, 16)}
+	c := &Console{In: pr, Out: &out, Handler: h, UserID: "ada", Chat: "room", JSON: true}
+	done := make(chan error, 1)
+	go func() { done <- c.Run(context.Background()) }()
+	to := bot.Destination{Platform: Platform, ChatID: "room", Chat: bot.Group}
+	ref, err := c.Post(context.Background(), to, bot.Reply{Text: bot.Text("Q?"), Choices: []bot.Choice{{Label: "A", Data: "c:x.0.0"}, {Label: "B", Data: "c:x.0.1"}}})
+	if err != nil || ref != "1" {
+		t.Fatalf("Post = %q, %v; want 1", ref, err)
+	}
+	io.WriteString(pw, "bob: 2\nhello\nli: note: not a name\n9\n")
+	for range 4 {
+		<-h.handled
+	}
+	if err := c.Edit(context.Background(), to, ref, bot.Reply{Text: bot.Text("Closed")}); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(pw, "bob: 1\n")
+	pw.Close()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	type got struct {
+		user, name, text, choice string
+		admin                    bool
+	}
+	var events []got
+	for _, ev := range h.events {
+		if ev.Chat != bot.Group || ev.ChatID != "room" {
+			t.Errorf("event %+v is not in the group", ev)
+		}
+		admin, _ := ev.IsAdmin(context.Background())
+		events = append(events, got{ev.UserID, ev.UserName, ev.Text, ev.Choice, admin})
+	}
+	want := []got{
+		{"bob", "bob", "", "c:x.0.1", false},
+		{"ada", "ada", "hello", "", true},
+		{"li", "li", "note: not a name", "", false},
+		{"ada", "ada", "9", "", true},
+		{"bob", "bob", "1", "", false},
+	}
+	if diff := cmp.Diff(want, events, cmp.AllowUnexported(got{})); diff != "" {
+		t.Errorf("events (-want +got):\n%s", diff)
+	}
+	var lines []jsonReply
+	dec := json.NewDecoder(&out)
+	for dec.More() {
+		var r jsonReply
+		if err := dec.Decode(&r); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, r)
+	}
+	var posts, edits, notices int
+	for _, l := range lines {
+		switch {
+		case l.Edited:
+			edits++
+			if l.Message != "1" || l.Text != "Closed" || len(l.Choices) != 0 {
+				t.Errorf("edit = %+v", l)
+			}
+		case l.Message != "":
+			posts++
+			if l.Message != "1" || len(l.Choices) != 2 {
+				t.Errorf("post = %+v", l)
+			}
+		case l.To != "":
+			notices++
+		}
+	}
+	if posts != 1 || edits != 1 || notices != 5 || lines[1].To != "bob" {
+		t.Errorf("output = %+v; want a post, bob's notice, four more and an edit", lines)
 	}
 }

@@ -159,8 +159,9 @@ func clipRunes(s string, n int) string {
 }
 
 // commandText is what the user would have typed: "/name" and the option values in the order the
-// command declares its arguments, so the core parses a slash command like a typed one. Options the
-// table no longer has (a registration left from an older version) are ignored.
+// command declares its arguments, each with the argument's Suffix, so the core parses a slash
+// command like a typed one. Options the table no longer has (a registration left from an older
+// version) are ignored.
 func (a *Adapter) commandText(data discordgo.ApplicationCommandInteractionData) string {
 	given := map[string]*discordgo.ApplicationCommandInteractionDataOption{}
 	for _, o := range data.Options {
@@ -169,7 +170,7 @@ func (a *Adapter) commandText(data discordgo.ApplicationCommandInteractionData) 
 	parts := []string{"/" + data.Name}
 	for _, arg := range a.byName[data.Name].Args {
 		if v := optionValue(given[arg.Name]); v != "" {
-			parts = append(parts, v)
+			parts = append(parts, v+arg.Suffix)
 		}
 	}
 	return strings.Join(parts, " ")

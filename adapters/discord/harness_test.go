@@ -115,6 +115,18 @@ var charts = sync.OnceValue(func() *chart.Renderer { return chart.NewRenderer(""
 
 func newHarness(t *testing.T, configure ...func(*discord.Config)) *harness {
 	t.Helper()
+	return startHarness(t, false, configure...)
+}
+
+// newChallengeHarness is newHarness with group challenges in the core, on the fake's clock; the
+// test drives the runner with core.TickChallenges.
+func newChallengeHarness(t *testing.T) *harness {
+	t.Helper()
+	return startHarness(t, true)
+}
+
+func startHarness(t *testing.T, challenges bool, configure ...func(*discord.Config)) *harness {
+	t.Helper()
 	srv := discordtest.NewServer(t)
 	h := &harness{t: t, srv: srv, clock: srv.Clock(), store: &gatedStore{Memory: storetest.NewMemory()}, logs: &logRecorder{}}
 	k, b := embedded(t)
@@ -122,7 +134,11 @@ func newHarness(t *testing.T, configure ...func(*discord.Config)) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.core, err = bot.New(bot.Config{Content: k, Quiz: engine, Settings: h.store, Charts: charts(), Logger: slog.New(h.logs), Now: h.clock.Now})
+	bc := bot.Config{Content: k, Quiz: engine, Settings: h.store, Charts: charts(), Logger: slog.New(h.logs), Now: h.clock.Now}
+	if challenges {
+		bc.Challenges, bc.Claims = quiz.NewChallenges(engine, h.store), h.store
+	}
+	h.core, err = bot.New(bc)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,19 +19,86 @@ const maxDMChannels = 10_000
 // Private and Edit hints are ignored: outside an interaction a message is seen by all and edits
 // nothing. An error wrapping bot.ErrUnreachable means Discord refuses the chat.
 func (a *Adapter) Send(ctx context.Context, to bot.Destination, replies []bot.Reply) error {
+	channel, err := a.channelOf(ctx, to)
+	if err != nil {
+		return err
+	}
+	return a.sendAll(ctx, channel, "", replies)
+}
+
+var _ bot.Poster = (*Adapter)(nil)
+
+// Post implements bot.Poster: the reply is posted as Send would post it, and the reference names
+// the channel and the message carrying the buttons ("<channel>/<message>"), so an edit needs no
+// look-up.
+func (a *Adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) (bot.MessageRef, error) {
+	channel, err := a.channelOf(ctx, to)
+	if err != nil {
+		return "", err
+	}
+	var last *discordgo.Message
+	for _, m := range render(r) {
+		send := &discordgo.MessageSend{Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: none()}
+		if last, err = a.sess.ChannelMessageSendComplex(channel, send, discordgo.WithContext(ctx)); err != nil {
+			return "", classify(err)
+		}
+	}
+	if last == nil {
+		return "", nil
+	}
+	return bot.MessageRef(channel + "/" + last.ID), nil
+}
+
+// Edit implements bot.Poster: the message is replaced whole (text, embeds, buttons), so a reply
+// without choices removes the buttons. A message Discord no longer knows wraps bot.ErrNotEditable.
+func (a *Adapter) Edit(ctx context.Context, to bot.Destination, ref bot.MessageRef, r bot.Reply) error {
+	channel, id, ok := strings.Cut(string(ref), "/")
+	if !ok || !snowflake.MatchString(channel) || !snowflake.MatchString(id) {
+		return fmt.Errorf("discord: message reference %q: %w", ref, bot.ErrNotEditable)
+	}
 	select {
 	case <-a.ready:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	channel := to.ChatID
-	if to.Chat == bot.Private {
-		var err error
-		if channel, err = a.dmChannel(ctx, to.ChatID); err != nil {
+	msgs := render(r)
+	if len(msgs) == 0 {
+		msgs = []message{{content: "…"}}
+	}
+	d := responseData(msgs[0], true)
+	edit := &discordgo.MessageEdit{ID: id, Channel: channel, Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components, AllowedMentions: d.AllowedMentions}
+	if _, err := a.sess.ChannelMessageEditComplex(edit, discordgo.WithContext(ctx)); err != nil {
+		var re *discordgo.RESTError
+		if errors.As(err, &re) && re.Message != nil && re.Message.Code == discordgo.ErrCodeUnknownMessage {
+			return fmt.Errorf("discord: %w: %s", bot.ErrNotEditable, describe(err))
+		}
+		return classify(err)
+	}
+	for _, m := range msgs[1:] {
+		send := &discordgo.MessageSend{Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: none()}
+		if _, err := a.sess.ChannelMessageSendComplex(channel, send, discordgo.WithContext(ctx)); err != nil {
 			return classify(err)
 		}
 	}
-	return a.sendAll(ctx, channel, "", replies)
+	return nil
+}
+
+// channelOf is the channel a destination names: a guild channel by its id, a user's DMs opened
+// by the user's id.
+func (a *Adapter) channelOf(ctx context.Context, to bot.Destination) (string, error) {
+	select {
+	case <-a.ready:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	if to.Chat != bot.Private {
+		return to.ChatID, nil
+	}
+	channel, err := a.dmChannel(ctx, to.ChatID)
+	if err != nil {
+		return "", classify(err)
+	}
+	return channel, nil
 }
 
 // dmChannel returns the id of the DM channel with the user, opening it on first use.

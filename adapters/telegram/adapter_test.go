@@ -561,3 +561,46 @@ func TestConfigValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestGroupAdminsSetTheGroupLanguage: in a group, Telegram's getChatMember decides who
+// administers it: the creator's /lang sets the group's language, a member's only their own.
+// The answer is asked when such a command comes, and trusted for a minute.
+func TestGroupAdminsSetTheGroupLanguage(t *testing.T) {
+	h := newHarness(t, manualClock())
+	h.srv.SetChatMember(group.id, ada.id, "creator")
+	groupKey := fmt.Sprintf("telegram:%d", group.id)
+	say := func(from user, text string) string {
+		t.Helper()
+		before := h.srv.LastSeq()
+		h.send(group, from, text)
+		return visible(h.srv.WaitCallAfter(t, "sendMessage", before).Get("text"))
+	}
+	calls := func() int { return len(h.srv.Calls("getChatMember")) }
+	if got := say(bob, "/lang zh"); !strings.Contains(got, "中文") || h.setting(groupKey, "lang") != "" {
+		t.Errorf("member: %q, group language %q", got, h.setting(groupKey, "lang"))
+	}
+	if c := h.srv.Calls("getChatMember"); len(c) != 1 || c[0].Get("chat_id") != fmt.Sprint(group.id) || c[0].Get("user_id") != fmt.Sprint(bob.id) {
+		t.Fatalf("getChatMember calls: %v", c)
+	}
+	if got := say(ada, "/lang zh"); !strings.Contains(got, "全群") || h.setting(groupKey, "lang") != "zh" {
+		t.Errorf("creator: %q, group language %q", got, h.setting(groupKey, "lang"))
+	}
+	// Bob is made an administrator: within the minute the old answer stands, then the new one.
+	h.srv.SetChatMember(group.id, bob.id, "administrator")
+	say(bob, "/lang en")
+	if h.setting(groupKey, "lang") != "zh" || calls() != 2 {
+		t.Errorf("within the minute: group language %q after %d calls, want the cached answer", h.setting(groupKey, "lang"), calls())
+	}
+	h.clock.Advance(time.Minute)
+	say(bob, "/lang en")
+	if h.setting(groupKey, "lang") != "en" || calls() != 3 {
+		t.Errorf("administrator: group language %q after %d calls", h.setting(groupKey, "lang"), calls())
+	}
+	// In a private chat the user is the administrator: nothing to ask Telegram.
+	before := calls()
+	h.send(private(li), li, "/lang zh")
+	h.settle(private(li), li)
+	if calls() != before {
+		t.Errorf("a private /lang asked getChatMember %d times", calls()-before)
+	}
+}

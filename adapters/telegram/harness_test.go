@@ -56,6 +56,7 @@ type harness struct {
 	clock *telegramtest.Clock
 	store *bolt.Store
 	a     *telegram.Adapter
+	core  *bot.Bot
 	logs  *logRecorder
 	stop  context.CancelFunc
 	done  chan error
@@ -67,6 +68,8 @@ type options struct {
 	cfg        func(*telegram.Config)
 	kb         *content.KB
 	manualTime bool
+	// coreClock, when set, is the core's clock, and the core runs group challenges.
+	coreClock func() time.Time
 }
 
 type option func(*options)
@@ -76,6 +79,10 @@ func withConfig(f func(*telegram.Config)) option { return func(o *options) { o.c
 
 // withContent serves another knowledge base.
 func withContent(k *content.KB) option { return func(o *options) { o.kb = k } }
+
+// withChallenges runs group challenges in the core, on the given clock; the test drives the
+// runner with core.TickChallenges.
+func withChallenges(now func() time.Time) option { return func(o *options) { o.coreClock = now } }
 
 // manualClock makes time move only when the test advances it; otherwise every wait completes at
 // once in virtual time.
@@ -124,10 +131,15 @@ func (h *harness) run() {
 	if err != nil {
 		t.Fatal(err)
 	}
-	core, err := bot.New(bot.Config{Content: k, Quiz: engine, Settings: h.store, Charts: charts(), Logger: slog.New(h.logs)})
+	bc := bot.Config{Content: k, Quiz: engine, Settings: h.store, Charts: charts(), Logger: slog.New(h.logs)}
+	if h.opts.coreClock != nil {
+		bc.Now, bc.Challenges, bc.Claims = h.opts.coreClock, quiz.NewChallenges(engine, h.store), h.store
+	}
+	core, err := bot.New(bc)
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.core = core
 	cfg := telegram.Config{
 		Token: telegramtest.Token, Endpoint: h.srv.Endpoint(), Clock: h.clock,
 		Logger: slog.New(h.logs),
@@ -394,4 +406,24 @@ func (l *logRecorder) wait(t *testing.T, substr string) string {
 			t.Fatalf("no log line containing %q; log:\n%s", substr, l.String())
 		}
 	}
+}
+
+// rightChoice returns the callback data of the right answer of a question sent in English: the
+// card is found in the bank by its question, and its first choice is the answer.
+func rightChoice(t *testing.T, c *telegramtest.Call) string {
+	t.Helper()
+	_, bank := embedded(t)
+	text := visible(c.Get("text"))
+	for _, card := range bank.Cards() {
+		if !strings.Contains(text, card.Prompt.EN) {
+			continue
+		}
+		for _, row := range markup(t, c).InlineKeyboard {
+			if len(row) == 1 && row[0].CallbackData != nil && row[0].Text == card.Choices[0].EN {
+				return *row[0].CallbackData
+			}
+		}
+	}
+	t.Fatalf("no card of the bank asks %q with these choices", text)
+	return ""
 }

@@ -275,7 +275,7 @@ func TestStatsAndLeaderboardSendPhotos(t *testing.T) {
 	h := newHarness(t)
 	h.send(group, ada, "/quiz flask 1")
 	q := h.srv.WaitCall(t, "sendMessage", 1)
-	h.press(group, ada, q.MessageID, choices(t, q)[0])
+	h.press(group, ada, q.MessageID, rightChoice(t, q))
 	h.settle(group, ada)
 	photoOf := func(c *telegramtest.Call) {
 		t.Helper()

@@ -42,18 +42,108 @@ func (a *Adapter) sendAll(ctx context.Context, o *origin, replies []bot.Reply) e
 // Send implements bot.Sender: replies to a chat that no update came from (a daily tip, a
 // challenge's next question), within the same flood limits as every other message.
 func (a *Adapter) Send(ctx context.Context, to bot.Destination, replies []bot.Reply) error {
+	o, err := a.outbound(ctx, to)
+	if err != nil {
+		return err
+	}
+	return a.sendAll(ctx, o, replies)
+}
+
+// outbound is the origin of a message the core sends unprompted, once the adapter is connected.
+func (a *Adapter) outbound(ctx context.Context, to bot.Destination) (*origin, error) {
 	id, err := strconv.ParseInt(to.ChatID, 10, 64)
 	if err != nil {
-		return fmt.Errorf("telegram: chat id %q: %w", to.ChatID, err)
+		return nil, fmt.Errorf("telegram: chat id %q: %w", to.ChatID, err)
 	}
 	select {
 	case <-a.ready:
 	case <-ctx.Done():
-		return ctx.Err()
+		return nil, ctx.Err()
 	}
 	t := target{id: id, key: chatKey(id), group: to.Chat == bot.Group}
 	ev := bot.Event{Platform: Platform, ChatID: to.ChatID, Chat: to.Chat, Locale: to.Locale}
-	return a.sendAll(ctx, &origin{to: t, ev: ev}, replies)
+	return &origin{to: t, ev: ev}, nil
+}
+
+var _ bot.Poster = (*Adapter)(nil)
+
+// Post implements bot.Poster: the reply goes out as Send would send it (buttons, never a native
+// poll, which cannot be edited into results), and the reference is the message id of the part
+// that carries the keyboard.
+func (a *Adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) (bot.MessageRef, error) {
+	o, err := a.outbound(ctx, to)
+	if err != nil {
+		return "", err
+	}
+	kb, err := keyboard(r)
+	if err != nil {
+		return "", err
+	}
+	parts := renderHTML(r.Text, maxMessageLen)
+	if len(parts) == 0 {
+		parts = []string{"…"}
+	}
+	var last tgbotapi.Message
+	for i, p := range parts {
+		var k *tgbotapi.InlineKeyboardMarkup
+		if i == len(parts)-1 {
+			k = kb
+		}
+		if last, err = a.sendMessage(ctx, o, p, k); err != nil {
+			return "", err
+		}
+	}
+	return bot.MessageRef(strconv.Itoa(last.MessageID)), nil
+}
+
+// Edit implements bot.Poster with editMessageText: the message keeps its place in the chat and
+// costs one message of the group's budget. Without choices the keyboard goes. Telegram's
+// refusals to edit a message that is gone or too old wrap bot.ErrNotEditable.
+func (a *Adapter) Edit(ctx context.Context, to bot.Destination, ref bot.MessageRef, r bot.Reply) error {
+	msgID, err := strconv.Atoi(string(ref))
+	if err != nil || msgID <= 0 {
+		return fmt.Errorf("telegram: message reference %q: %w", ref, bot.ErrNotEditable)
+	}
+	o, err := a.outbound(ctx, to)
+	if err != nil {
+		return err
+	}
+	kb, err := keyboard(r)
+	if err != nil {
+		return err
+	}
+	parts := renderHTML(r.Text, maxMessageLen)
+	if len(parts) == 0 {
+		parts = []string{"…"}
+	}
+	first := kb
+	if len(parts) > 1 {
+		first = nil
+	}
+	if err := a.editMessage(ctx, o, msgID, parts[0], first); err != nil {
+		if notEditable(err) {
+			return fmt.Errorf("telegram: %w: %w", bot.ErrNotEditable, err)
+		}
+		return err
+	}
+	for i, p := range parts[1:] {
+		var k *tgbotapi.InlineKeyboardMarkup
+		if i == len(parts)-2 {
+			k = kb
+		}
+		if _, err := a.sendMessage(ctx, o, p, k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// notEditable reports Telegram's refusals to edit a message at all: it was deleted, or it can no
+// longer be edited.
+func notEditable(err error) bool {
+	var apiErr *tgbotapi.Error
+	return errors.As(err, &apiErr) && apiErr.Code == 400 &&
+		(strings.Contains(apiErr.Message, "message to edit not found") || strings.Contains(apiErr.Message, "message can't be edited"))
 }
 
 // NativeQuizzes implements bot.NativeQuizzer: Telegram has quiz polls.

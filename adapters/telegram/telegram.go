@@ -153,8 +153,9 @@ type Adapter struct {
 	self   tgbotapi.User
 	once   bot.Once
 
-	limit *limiter
-	work  *serial
+	limit  *limiter
+	work   *serial
+	admins admins
 
 	// ready is closed once Run knows who the bot is; base is the context updates are handled in.
 	ready chan struct{}

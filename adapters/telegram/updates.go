@@ -176,7 +176,7 @@ func (a *Adapter) event(to target, from *tgbotapi.User) bot.Event {
 	if to.group {
 		kind = bot.Group
 	}
-	return bot.Event{
+	ev := bot.Event{
 		Platform: Platform,
 		ChatID:   strconv.FormatInt(to.id, 10),
 		UserID:   strconv.FormatInt(from.ID, 10),
@@ -184,6 +184,11 @@ func (a *Adapter) event(to target, from *tgbotapi.User) bot.Event {
 		Locale:   from.LanguageCode,
 		Chat:     kind,
 	}
+	if to.group {
+		chat, user := to.id, from.ID
+		ev.IsAdmin = func(ctx context.Context) (bool, error) { return a.isAdmin(ctx, chat, user) }
+	}
+	return ev
 }
 
 func (a *Adapter) onMessage(ctx context.Context, m *tgbotapi.Message, thread int) {

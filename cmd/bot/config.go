@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -48,6 +49,9 @@ type Config struct {
 	User string
 	// Locale is the terminal user's language, en or zh (-locale, BOT_LOCALE).
 	Locale string
+	// Chat makes the terminal the group chat with this id (-chat, BOT_CONSOLE_CHAT): lines
+	// "name: text" speak for name, other lines for User, who administers the group.
+	Chat string
 
 	// TelegramToken runs the Telegram adapter (TELEGRAM_TOKEN; environment only).
 	TelegramToken string
@@ -105,6 +109,7 @@ var envVars = []struct{ name, flag, help string }{
 	{"BOT_CHART_FONT", "-chart-font", "CJK font (.ttf, .otf, .ttc) for Chinese chart labels (default: searched in system font paths)"},
 	{"BOT_CONSOLE_USER", "-user", "terminal chat user id"},
 	{"BOT_LOCALE", "-locale", "terminal chat language, en or zh"},
+	{"BOT_CONSOLE_CHAT", "-chat", "make the terminal the group chat with this id; \"name: text\" lines speak for name"},
 	{"TELEGRAM_TOKEN", "", "Telegram bot token from @BotFather (runs the Telegram adapter)"},
 	{"TELEGRAM_API_ENDPOINT", "", "self-hosted Bot API endpoint, e.g. http://127.0.0.1:8081/bot%s/%s"},
 	{"TELEGRAM_WEBHOOK_URL", "", "public HTTPS URL for webhook mode (default: long polling)"},
@@ -139,6 +144,7 @@ func (c *Config) fromEnv(getenv func(string) string) {
 	set(&c.ChartFont, "BOT_CHART_FONT")
 	set(&c.User, "BOT_CONSOLE_USER")
 	set(&c.Locale, "BOT_LOCALE")
+	set(&c.Chat, "BOT_CONSOLE_CHAT")
 	set(&c.TelegramToken, "TELEGRAM_TOKEN")
 	set(&c.TelegramEndpoint, "TELEGRAM_API_ENDPOINT")
 	set(&c.TelegramWebhookURL, "TELEGRAM_WEBHOOK_URL")
@@ -198,6 +204,7 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.JSON, "json", c.JSON, "terminal chat prints one JSON object per reply")
 	fs.StringVar(&c.User, "user", c.User, "terminal chat user id (BOT_CONSOLE_USER)")
 	fs.StringVar(&c.Locale, "locale", c.Locale, "terminal chat language: en or zh (BOT_LOCALE)")
+	fs.StringVar(&c.Chat, "chat", c.Chat, "make the terminal the group chat with this id, where \"name: text\" lines speak for name (BOT_CONSOLE_CHAT)")
 	fs.StringVar(&c.RedisClusterAddrs, "redis-cluster-addrs", c.RedisClusterAddrs, "Redis Cluster seed nodes, host:port,... (REDIS_CLUSTER_ADDRS)")
 	fs.StringVar(&c.RedisPrefix, "redis-prefix", c.RedisPrefix, "prefix of every Redis key (REDIS_PREFIX)")
 	fs.DurationVar(&c.RedisDialTimeout, "redis-dial-timeout", c.RedisDialTimeout, "Redis connect timeout (REDIS_DIAL_TIMEOUT)")
@@ -236,6 +243,9 @@ func (c Config) Validate() error {
 	if strings.TrimSpace(c.User) == "" {
 		errs = append(errs, errors.New("BOT_CONSOLE_USER / -user: must not be empty"))
 	}
+	if c.Chat != "" && !consoleChat.MatchString(c.Chat) {
+		errs = append(errs, fmt.Errorf("BOT_CONSOLE_CHAT / -chat: %q is not 1-64 letters, digits, '.', '_' or '-'", c.Chat))
+	}
 	if c.TelegramToken != "" {
 		if err := c.telegram(nil).Validate(); err != nil {
 			errs = append(errs, err)
@@ -257,6 +267,9 @@ func (c Config) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// consoleChat is what a terminal group chat's id may be: it becomes part of store keys.
+var consoleChat = regexp.MustCompile(`^[A-Za-z0-9._-]{1,64}$`)
 
 func parseLevel(s string) (slog.Level, error) {
 	var l slog.Level

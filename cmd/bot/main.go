@@ -95,7 +95,9 @@ type Main struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	// Now is the clock; tests replace it.
-	Now     func() time.Time
+	Now func() time.Time
+	// Ticks drive group challenges; nil means a ticker a second apart. Tests send their own.
+	Ticks   <-chan time.Time
 	log     *slog.Logger
 	closers []io.Closer
 
@@ -181,7 +183,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	core, err := bot.New(bot.Config{Content: kb, Quiz: engine, Settings: st, Logger: m.log, Now: m.Now,
 		Charts:   chart.NewRenderer(m.Config.ChartFont, m.log),
-		Observer: metrics, RateLimit: limit})
+		Observer: metrics, RateLimit: limit, Challenges: quiz.NewChallenges(engine, st), Claims: st})
 	if err != nil {
 		return err
 	}
@@ -216,7 +218,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.Config.Console || len(adapters) == 0 {
 		c := &console.Console{
 			In: m.stdin, Out: m.stdout, Handler: core,
-			JSON: m.Config.JSON, UserID: m.Config.User, Locale: m.Config.Locale,
+			JSON: m.Config.JSON, UserID: m.Config.User, Locale: m.Config.Locale, Chat: m.Config.Chat,
 			Interactive: isTerminal(m.stdin), FileDir: filepath.Join(m.Config.DataDir, "files"),
 			ChartDir: filepath.Join(m.Config.DataDir, "charts"),
 		}
@@ -247,7 +249,19 @@ func (m *Main) Run(ctx context.Context) error {
 		m.log.Info("shutting down: finishing the updates in hand", "timeout", m.Config.ShutdownTimeout)
 	})
 	defer stopping()
+	// Group challenges move on with the ticks for as long as the adapters run.
+	ticks := m.Ticks
+	if ticks == nil {
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		ticks = t.C
+	}
+	runnerCtx, stopRunner := context.WithCancel(ctx)
+	runnerDone := make(chan error, 1)
+	go func() { runnerDone <- core.RunChallenges(runnerCtx, ticks) }()
 	err = runAll(ctx, adapters)
+	stopRunner()
+	err = errors.Join(err, <-runnerDone)
 	stopHTTP()
 	return errors.Join(err, <-httpDone)
 }

@@ -19,6 +19,8 @@
 //	claims/<key>              claim holder: expiry (Unix ms, 8 bytes) then the owner
 //	claims-by-expiry/<expiry><key>   the same claims in expiry order, for pruning
 //	aside/<user>|<Unix ms>    an undecodable progress record set aside before /forget, 30 days
+//	challenges/<chat>/...     a chat's group challenge and its answers (see challenges.go)
+//	challenge-due/<ms><chat>  when each chat's challenge next needs the runner
 //	meta/format               layout version
 //	meta/community-params     the deployment's community FSRS weights (quiz.EncodeParams)
 package bolt
@@ -112,7 +114,8 @@ func Open(dir string) (*Store, error) {
 		return nil, fmt.Errorf("bolt: opening %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
-		for _, b := range [][]byte{bucketUsers, bucketBoards, bucketReports, bucketChats, bucketMeta, bucketPolls, bucketClaims, bucketClaimExpiry, bucketAside} {
+		for _, b := range [][]byte{bucketUsers, bucketBoards, bucketReports, bucketChats, bucketMeta, bucketPolls, bucketClaims, bucketClaimExpiry, bucketAside,
+			bucketChallenges, bucketChallengeDue, bucketDueOf} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

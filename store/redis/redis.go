@@ -14,12 +14,19 @@
 //	pyb:{chat:telegram:-100}:lbn:2026-W48     hash  user -> display name
 //	pyb:{chat:telegram:-100}:lbs:2026-W48     set   digests of credited answers (a retry never counts twice)
 //	pyb:{chat:telegram:-100}:set              hash  chat setting -> value
+//	pyb:{chat:telegram:-100}:ch               hash  the chat's group challenge: v version, s state,
+//	                                                id, pos (question taking answers, -1 none),
+//	                                                dl (its last Unix ms), n (answers it has)
+//	pyb:{chat:telegram:-100}:chp:<id>:<pos>   hash  user -> answer to question pos ("choice|ms|name")
+//	pyb:challenges:due                        zset  chat -> Unix ms its challenge next needs the runner
 //	pyb:reports                               list  JSON card reports, newest first, at most 10,000
 //	pyb:poll:<poll id>                        string what a Telegram quiz poll asks, for a week
 //
 // The three leaderboard keys expire five weeks after their last credit. The credited-answer set
 // holds a digest of each answer id rather than the id itself, because answer ids contain the user
-// key and /forget must leave nothing of the learner behind. No request uses KEYS or SCAN.
+// key and /forget must leave nothing of the learner behind. A challenge's keys expire three
+// hours after its last change (quiz.ChallengeTTL), and are deleted when it ends. No request uses
+// KEYS or SCAN.
 //
 // A learner's card hash stays in Redis's compact listpack encoding (about 30 bytes a card) while
 // it has at most hash-max-listpack-entries cards, 512 by default; past that Redis converts it to a
@@ -33,6 +40,10 @@
 // Redis, credits the chat's leaderboard: one round trip. On a Cluster the chat's keys live on
 // another slot, so the credit is a second, idempotent script run after the learner's write
 // succeeded.
+//
+// A press of a group challenge's button is one script on the chat's slot: it checks that the
+// question is the open one and its deadline not past, records the player's first answer
+// (HSETNX) and counts it, in one round trip.
 //
 // # Failures
 //

@@ -26,6 +26,10 @@ type Memory struct {
 	polls   map[string][]byte
 	aside   map[string][][]byte
 	commits int
+	// challenges are the chats' group challenges; due is their runner index, kept apart as the
+	// Redis store keeps it.
+	challenges map[string]*memChallenge
+	due        map[string]int64
 	// community are the deployment's community FSRS weights.
 	community []byte
 }
@@ -55,7 +59,7 @@ func NewMemory() *Memory {
 	return &Memory{
 		Now: time.Now, users: map[string]*memUser{}, boards: map[quiz.Board]*memBoard{},
 		chats: map[string]map[string]string{}, claims: map[string]memClaim{}, polls: map[string][]byte{},
-		aside: map[string][][]byte{},
+		aside: map[string][][]byte{}, challenges: map[string]*memChallenge{}, due: map[string]int64{},
 	}
 }
 

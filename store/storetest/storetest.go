@@ -26,6 +26,7 @@ type Backend interface {
 	quiz.Reports
 	quiz.ParamStore
 	Learners(ctx context.Context, fn func(user string) error) error
+	quiz.ChallengeStore
 	ChatSetting(ctx context.Context, chat, key string) (string, error)
 	SetChatSetting(ctx context.Context, chat, key, value string) error
 	UserSetting(ctx context.Context, user, key string) (string, error)
@@ -79,6 +80,7 @@ func Run(t *testing.T, open Factory) {
 		{"RestartLosesNothing", testRestart},
 		{"ManyCards", testManyCards},
 	}
+	tests = append(tests, challengeTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
 	}

@@ -7,6 +7,7 @@
 // editMessageText, answerCallbackQuery, setMyCommands, answerInlineQuery, sendPoll, getChatMember,
 // setWebhook and deleteWebhook; records every call with its form fields (JSON values decoded); and
 // answers the next calls of a method with an injected fault (429 with retry_after, 403, 500).
+// getChatMember reports every user a member unless SetChatMember says otherwise.
 package telegramtest
 
 import (
@@ -120,6 +121,7 @@ type Server struct {
 	nextPoll   int
 	polling    int // getUpdates requests in progress
 	faults     map[string][]Fault
+	members    map[[2]int64]string // (chat, user) -> status getChatMember reports
 }
 
 type pending struct {
@@ -182,6 +184,17 @@ func (s *Server) NextUpdateID() int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.nextUpdate
+}
+
+// SetChatMember sets the status getChatMember reports for user in chat ("creator",
+// "administrator", "member", "left", ...). Users not set are members.
+func (s *Server) SetChatMember(chat, user int64, status string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.members == nil {
+		s.members = map[[2]int64]string{}
+	}
+	s.members[[2]int64{chat, user}] = status
 }
 
 // Fail makes the next call of method answer f; several Fail calls queue up.
@@ -385,7 +398,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		result = msg
 	case "getChatMember":
 		uid, _ := strconv.ParseInt(c.Get("user_id"), 10, 64)
-		result = map[string]any{"status": "member", "user": User{ID: uid, FirstName: "Member"}}
+		cid, _ := strconv.ParseInt(c.Get("chat_id"), 10, 64)
+		s.mu.Lock()
+		status := s.members[[2]int64{cid, uid}]
+		s.mu.Unlock()
+		if status == "" {
+			status = "member"
+		}
+		result = map[string]any{"status": status, "user": User{ID: uid, FirstName: "Member"}}
 	case "answerCallbackQuery", "setMyCommands", "answerInlineQuery", "setWebhook", "deleteWebhook":
 		result = true
 	default:
