@@ -80,12 +80,20 @@ func (a *Adapter) call(ctx context.Context, to *target, method string, fn func(a
 	backoff := a.backoffMin
 	floods, failures := 0, 0
 	for {
+		rctx := ctx
 		if to != nil {
 			if err := a.limit.wait(ctx, to.key, to.group); err != nil {
 				return nil, err
 			}
+			// Nothing new goes out once shutdown has cut in; but a message already on its way is
+			// let finish (within requestTimeout): cut off mid-request, its fate would be unknown,
+			// and the update replayed after the restart could send it a second time.
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			rctx = context.WithoutCancel(ctx)
 		}
-		rctx, cancel := context.WithTimeout(ctx, requestTimeout)
+		rctx, cancel := context.WithTimeout(rctx, requestTimeout)
 		start := time.Now()
 		resp, err := fn(a.api(rctx))
 		cancel()
