@@ -220,7 +220,7 @@ func (b *Bot) observeEvents(next HandlerFunc) HandlerFunc {
 		outcome := outcomeOf(err)
 		b.obs.Event(req.Platform, kind, cmd, outcome, took)
 		if b.log.Enabled(ctx, slog.LevelDebug) {
-			b.log.Debug("event", "platform", req.Platform, "chat", req.Chat, "kind", kind, "command", cmd,
+			b.log.Debug("event", "platform", req.Platform, "chat_kind", req.Chat, "kind", kind, "command", cmd,
 				"outcome", outcome, "replies", len(replies), "took", took)
 		}
 		return replies, err

@@ -29,6 +29,14 @@ const (
 	Group
 )
 
+// String names the kind in logs.
+func (k ChatKind) String() string {
+	if k == Group {
+		return "group"
+	}
+	return "private"
+}
+
 // Event is one thing a user did: sent a message or pressed one of the bot's choices. It is the whole
 // inbound contract between an adapter and the core.
 type Event struct {
