@@ -5,13 +5,14 @@ import (
 	"context"
 	"encoding/csv"
 	"strconv"
+	"time"
 
 	"github.com/pybrarian/pybrarian/quiz"
 )
 
 // History is what /export needs of the quiz engine: the learner's review log.
 type History interface {
-	History(ctx context.Context, user string) ([]quiz.Review, error)
+	History(ctx context.Context, user string, now time.Time) ([]quiz.Review, error)
 }
 
 func (b *Bot) exportCommands() []Command {
@@ -25,7 +26,7 @@ func (b *Bot) exportCommands() []Command {
 // (card_id,review_rating,review_time,review_duration), so they own their data and `bot evaluate`
 // reads it back.
 func (b *Bot) cmdExport(ctx context.Context, req *Request) ([]Reply, error) {
-	reviews, err := b.quiz.(History).History(ctx, req.UserKey())
+	reviews, err := b.quiz.(History).History(ctx, req.UserKey(), b.now())
 	if err != nil {
 		return nil, err
 	}

@@ -67,6 +67,13 @@ func (s *instrumented) Commit(ctx context.Context, user string, w quiz.Write) (u
 	return v, err
 }
 
+func (s *instrumented) Replace(ctx context.Context, user string, expect uint64, rec quiz.Record, history []byte) (uint64, error) {
+	start := time.Now()
+	v, err := s.Store.Replace(ctx, user, expect, rec, history)
+	s.done("replace", start, err)
+	return v, err
+}
+
 func (s *instrumented) Forget(ctx context.Context, user string, boards []quiz.Board) error {
 	start := time.Now()
 	err := s.Store.Forget(ctx, user, boards)

@@ -101,7 +101,7 @@ func order(c *Card, user, round string, pos int) ([]content.Text, int) {
 // Current returns the question in play, or nil when there is none. It reads the learner's record
 // fresh, since the round may have moved on another replica.
 func (e *Engine) Current(ctx context.Context, user string, now time.Time) (*Question, error) {
-	_, p, err := e.load(ctx, user, false, now)
+	_, _, p, err := e.load(ctx, user, false, now)
 	if err != nil || p.Round == nil {
 		return nil, err
 	}

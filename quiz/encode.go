@@ -18,32 +18,33 @@ func appendProgress(b []byte, p Progress) []byte {
 	b = appendIntField(b, "bs", int64(p.BestStreak), true)
 	b = appendIntField(b, "d", int64(p.LastDay), true)
 	b = appendStrField(b, "lc", p.LastCard, true)
-	if len(p.Boards) > 0 {
-		b = append(b, `,"b":[`...)
-		for i, s := range p.Boards {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, s)
-		}
-		b = append(b, ']')
-	}
-	if len(p.Challenges) > 0 {
-		b = append(b, `,"cc":[`...)
-		for i, s := range p.Challenges {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendString(b, s)
-		}
-		b = append(b, ']')
-	}
+	b = appendStrList(b, "b", p.Boards)
+	b = appendStrList(b, "cc", p.Challenges)
+	b = appendStrList(b, "ln", p.Links)
+	b = appendStrField(b, "mv", p.Moved, true)
 	if r := p.Round; r != nil {
 		b = append(b, `,"r":`...)
 		b = appendRound(b, r)
 	}
 	b = appendStrField(b, "w", p.WriteID, true)
 	return append(b, '}')
+}
+
+// appendStrList appends `,"name":[…]` for a list of strings, nothing for an empty one.
+func appendStrList(b []byte, name string, list []string) []byte {
+	if len(list) == 0 {
+		return b
+	}
+	b = append(b, `,"`...)
+	b = append(b, name...)
+	b = append(b, `":[`...)
+	for i, s := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, s)
+	}
+	return append(b, ']')
 }
 
 func appendRound(b []byte, r *Round) []byte {

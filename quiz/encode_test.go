@@ -24,6 +24,12 @@ func TestEncodeMatchesJSON(t *testing.T) {
 		for j := rng.IntN(3); j > 0; j-- {
 			p.Challenges = append(p.Challenges, str())
 		}
+		for j := rng.IntN(3); j > 0; j-- {
+			p.Links = append(p.Links, str())
+		}
+		if rng.IntN(4) == 0 {
+			p.Moved = str()
+		}
 		if rng.IntN(2) == 0 {
 			r := &Round{ID: str(), Scope: str(), Chat: str(), Group: rng.IntN(2) == 0, Review: rng.IntN(2) == 0,
 				Pos: num(), Shown: int64(num()), Started: int64(num()), Right: num(), Wrong: num(), New: num(), OtherDue: int64(num())}

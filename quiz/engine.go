@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -48,6 +49,7 @@ type Engine struct {
 	scheds  *schedulers
 	params  ParamStore
 	cache   *recordCache
+	links   *linkCache
 	locks   [256]sync.Mutex
 	unknown outcomes
 	busy    atomic.Uint64
@@ -76,7 +78,7 @@ func NewEngine(cfg Config) (*Engine, error) {
 	return &Engine{
 		bank: cfg.Bank, store: cfg.Store, boards: cfg.Boards, reports: cfg.Reports, sched: sched,
 		scheds: &schedulers{base: p}, params: cfg.Community,
-		cache: newRecordCache(cfg.CacheSize, cfg.CacheTTL),
+		cache: newRecordCache(cfg.CacheSize, cfg.CacheTTL), links: newLinkCache(cfg.CacheSize),
 	}, nil
 }
 
@@ -140,19 +142,42 @@ func (e *Engine) lock(user string) func() {
 	return m.Unlock
 }
 
-// load reads the learner's record from the store, decodes its progress and caches it.
-func (e *Engine) load(ctx context.Context, user string, withCards bool, now time.Time) (Record, Progress, error) {
-	rec, err := e.store.Load(ctx, user, withCards)
+// loadKey reads the record stored under key, decodes its progress and caches it.
+func (e *Engine) loadKey(ctx context.Context, key string, withCards bool, now time.Time) (Record, Progress, error) {
+	rec, err := e.store.Load(ctx, key, withCards)
 	if err != nil {
 		return Record{}, Progress{}, err
 	}
 	p, err := DecodeProgress(rec.Progress)
 	if err != nil {
-		e.cache.drop(user)
-		return Record{}, Progress{}, fmt.Errorf("%w: %s: %w", ErrCorrupt, user, err)
+		e.cache.drop(key)
+		return Record{}, Progress{}, fmt.Errorf("%w: %s: %w", ErrCorrupt, key, err)
 	}
-	e.cache.put(user, rec.Version, p, rec.Params, now)
+	e.cache.put(key, rec.Version, p, rec.Params, now)
 	return rec, p, nil
+}
+
+// load reads the progress of the learner the identity ("telegram:42") belongs to, and returns the
+// key it is stored under: the identity's own, or since /link another identity's. The key this
+// replica last knew is tried first; a record that says the progress is elsewhere (moved away, or
+// no longer listing the identity) is followed to where it is now.
+func (e *Engine) load(ctx context.Context, identity string, withCards bool, now time.Time) (string, Record, Progress, error) {
+	key := e.links.get(identity)
+	for hops := 0; ; hops++ {
+		rec, p, err := e.loadKey(ctx, key, withCards, now)
+		if err != nil {
+			return key, Record{}, Progress{}, err
+		}
+		next, ok := belongs(identity, key, p)
+		if ok {
+			e.links.set(identity, key)
+			return key, rec, p, nil
+		}
+		if hops == maxHops {
+			return key, Record{}, Progress{}, fmt.Errorf("%w: %s: links do not lead to a learner", ErrCorrupt, identity)
+		}
+		key = next
+	}
 }
 
 // newWriteID tags one commit attempt, so a retry that finds its own earlier attempt can tell.
@@ -169,28 +194,59 @@ func newWriteID() string {
 // be assigned on each run, never accumulated across runs.
 type change func(rec Record, p *Progress) (*Write, error)
 
-// update runs f and commits its write as a compare-and-set on the record version. It starts from
-// the cached record when there is one (one round trip in the common case) unless withCards asks
-// for card states; a refusal or a conflict on that basis is retried on a fresh read. A second
-// conflict on fresh reads returns ErrBusy. A commit that failed in a way that may have written it
-// anyway (a timeout) returns an *unknownOutcome.
-func (e *Engine) update(ctx context.Context, user string, now time.Time, withCards bool, f change) error {
-	var rec Record
-	var p Progress
-	fresh := true
-	if v, cached, params, ok := e.cache.get(user, now); ok && !withCards {
-		rec.Version, rec.Params, p, fresh = v, params, cached, false
-	} else {
-		var err error
-		if rec, p, err = e.load(ctx, user, withCards, now); err != nil {
+// update runs f on the progress of the learner the identity belongs to and commits its write as
+// a compare-and-set on the record version. It starts from the cached record when there is one
+// (one round trip in the common case) unless withCards asks for card states; a refusal or a
+// conflict on that basis is retried on a fresh read. A second conflict on fresh reads returns
+// ErrBusy. A commit that failed in a way that may have written it anyway (a timeout) returns an
+// *unknownOutcome. A record found to belong elsewhere (a /link on another replica) is followed.
+func (e *Engine) update(ctx context.Context, identity string, now time.Time, withCards bool, f change) error {
+	for hops := 0; ; hops++ {
+		err := e.updateOnce(ctx, identity, now, withCards, f)
+		var moved *movedError
+		if !errors.As(err, &moved) {
 			return err
 		}
+		e.links.set(identity, moved.to)
+		if hops == maxHops {
+			return fmt.Errorf("%w: %s: links do not lead to a learner", ErrCorrupt, identity)
+		}
+	}
+}
+
+func (e *Engine) updateOnce(ctx context.Context, identity string, now time.Time, withCards bool, f change) error {
+	var rec Record
+	var p Progress
+	key := e.links.get(identity)
+	fresh := true
+	if v, cached, params, ok := e.cache.get(key, now); ok && !withCards {
+		if _, mine := belongs(identity, key, cached); mine {
+			rec.Version, rec.Params, p, fresh = v, params, cached, false
+		}
+	}
+	if fresh {
+		var err error
+		if key, rec, p, err = e.load(ctx, identity, withCards, now); err != nil {
+			return err
+		}
+	}
+	// reload reads the record under key again; one that no longer holds the identity's progress
+	// sends update after it.
+	reload := func() (Record, Progress, error) {
+		cur, curP, err := e.loadKey(ctx, key, withCards, now)
+		if err != nil {
+			return cur, curP, err
+		}
+		if to, mine := belongs(identity, key, curP); !mine {
+			return cur, curP, &movedError{to: to}
+		}
+		return cur, curP, nil
 	}
 	conflicts := 0
 	for {
 		w, err := f(rec, &p)
 		if err != nil && !fresh && refusal(err) {
-			if rec, p, err = e.load(ctx, user, withCards, now); err != nil {
+			if rec, p, err = reload(); err != nil {
 				return err
 			}
 			fresh = true
@@ -201,14 +257,14 @@ func (e *Engine) update(ctx context.Context, user string, now time.Time, withCar
 		}
 		p.WriteID = newWriteID()
 		w.Expect, w.Progress = rec.Version, EncodeProgress(p)
-		v, err := e.store.Commit(ctx, user, *w)
+		v, err := e.store.Commit(ctx, key, *w)
 		switch {
 		case err == nil:
-			e.cache.own(user, v, p, rec.Params, now) // p is not used after this
+			e.cache.own(key, v, p, rec.Params, now) // p is not used after this
 			return nil
 		case errors.Is(err, ErrConflict):
-			e.cache.drop(user)
-			cur, curP, lerr := e.load(ctx, user, withCards, now)
+			e.cache.drop(key)
+			cur, curP, lerr := reload()
 			if lerr != nil {
 				return lerr
 			}
@@ -227,7 +283,7 @@ func (e *Engine) update(ctx context.Context, user string, now time.Time, withCar
 			}
 			rec, p, fresh = cur, curP, true
 		default:
-			e.cache.drop(user)
+			e.cache.drop(key)
 			if errors.Is(err, ErrUnavailable) {
 				// The write may have landed before the store went quiet.
 				return &unknownOutcome{writeID: p.WriteID, err: err}
@@ -237,13 +293,14 @@ func (e *Engine) update(ctx context.Context, user string, now time.Time, withCar
 	}
 }
 
-// Forget deletes everything the engine stores about the learner. A record that cannot be read is
-// first set aside for the operator (its leaderboard places cannot be found without it).
+// Forget deletes everything the engine stores about the learner, on every identity /link joined
+// to them. A record that cannot be read is first set aside for the operator (its leaderboard
+// places cannot be found without it).
 func (e *Engine) Forget(ctx context.Context, user string, now time.Time) error {
 	defer e.lock(user)()
-	_, p, err := e.load(ctx, user, false, now)
+	key, _, p, err := e.load(ctx, user, false, now)
 	if errors.Is(err, ErrCorrupt) {
-		if err := e.store.SetAside(ctx, user); err != nil {
+		if err := e.store.SetAside(ctx, key); err != nil {
 			return err
 		}
 	} else if err != nil {
@@ -253,9 +310,19 @@ func (e *Engine) Forget(ctx context.Context, user string, now time.Time) error {
 	for _, b := range p.Boards {
 		boards = append(boards, parseBoard(b))
 	}
-	e.cache.drop(user)
+	// The linked identities go first: should this stop half-way, what is left still leads to
+	// the learner, and forgetting again finishes the job.
+	for _, id := range append(slices.Clone(p.Links), key) {
+		e.cache.drop(id)
+		e.links.drop(id)
+		e.unknown.take(id)
+		if err := e.store.Forget(ctx, id, boards); err != nil {
+			return err
+		}
+	}
+	e.links.drop(user)
 	e.unknown.take(user)
-	return e.store.Forget(ctx, user, boards)
+	return nil
 }
 
 // Report stores a learner's flag on the card they answered last (or are answering now). It reads
@@ -264,7 +331,7 @@ func (e *Engine) Report(ctx context.Context, u User, platform string, lang conte
 	if e.reports == nil {
 		return nil, ErrUnavailable
 	}
-	_, p, err := e.load(ctx, u.Key, false, now)
+	_, _, p, err := e.load(ctx, u.Key, false, now)
 	if err != nil {
 		return nil, err
 	}

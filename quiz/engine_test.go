@@ -566,7 +566,7 @@ func TestStreakAndStatsCountTheLearnersDays(t *testing.T) {
 	if total != 3 || len(st.Reviews) != 2 || st.Reviews[0].Count != 1 || st.Reviews[1].Count != 2 {
 		t.Errorf("reviews per Tokyo day = %+v, want 1 on the 28th and 2 on the 29th", st.Reviews)
 	}
-	history, err := h.e.History(ctx, me.Key)
+	history, err := h.e.History(ctx, me.Key, time.Now())
 	if err != nil || len(history) != 3 {
 		t.Fatalf("history = %v, %v; want 3 reviews", history, err)
 	}

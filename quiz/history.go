@@ -84,9 +84,14 @@ func CardNumber(id string) (int64, error) {
 	return n >> 4, nil // 6 characters are 36 bits: the top of 40
 }
 
-// History returns the learner's review log, oldest first.
-func (e *Engine) History(ctx context.Context, user string) ([]Review, error) {
-	raw, err := e.store.History(ctx, user)
+// History returns the learner's review log, oldest first: with /link, the reviews of every
+// identity joined to them.
+func (e *Engine) History(ctx context.Context, user string, now time.Time) ([]Review, error) {
+	key, _, _, err := e.load(ctx, user, false, now)
+	if err != nil {
+		return nil, err
+	}
+	raw, err := e.store.History(ctx, key)
 	if err != nil {
 		return nil, err
 	}

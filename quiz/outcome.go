@@ -104,7 +104,7 @@ func (e *Engine) Settle(ctx context.Context, user string, now time.Time) (s Sett
 	if !ok {
 		return Settlement{}, false, nil
 	}
-	_, p, err := e.load(ctx, user, false, now)
+	_, _, p, err := e.load(ctx, user, false, now)
 	if err != nil {
 		if errors.Is(err, ErrUnavailable) {
 			e.unknown.put(user, w)

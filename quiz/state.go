@@ -96,7 +96,13 @@ type Progress struct {
 	// "<challenge id>.<pos>:<points>" (the card's difficulty points the review earned): a close
 	// of the question run again after a crash finds its review done.
 	Challenges []string `json:"cc,omitempty"`
-	Round      *Round   `json:"r,omitempty"`
+	// Links are the other identities ("discord:7") whose progress this record holds since /link
+	// joined them to this learner; only the learner's own record has any.
+	Links []string `json:"ln,omitempty"`
+	// Moved names the learner this identity's progress went to when /link joined them: such a
+	// record holds nothing else, and whoever reads it follows it there.
+	Moved string `json:"mv,omitempty"`
+	Round *Round `json:"r,omitempty"`
 	// WriteID tags the commit that wrote this record, so a retried commit can recognise its own
 	// earlier attempt.
 	WriteID string `json:"w,omitempty"`
@@ -172,7 +178,8 @@ func DecodeProgress(b []byte) (Progress, error) {
 // position outside its items, card states of the wrong size. Whatever wrote it, the engine must
 // never index with it.
 func (p Progress) check() error {
-	if p.Answered < 0 || p.Correct < 0 || p.Streak < 0 || p.BestStreak < 0 || len(p.Boards) > 64 || len(p.Challenges) > 64 {
+	if p.Answered < 0 || p.Correct < 0 || p.Streak < 0 || p.BestStreak < 0 || len(p.Boards) > 64 || len(p.Challenges) > 64 ||
+		len(p.Links) > MaxLinks {
 		return errors.New("counters out of range")
 	}
 	r := p.Round
@@ -201,6 +208,7 @@ func (p Progress) check() error {
 func (p Progress) clone() Progress {
 	p.Boards = slices.Clone(p.Boards)
 	p.Challenges = slices.Clone(p.Challenges)
+	p.Links = slices.Clone(p.Links)
 	if p.Round != nil {
 		r := *p.Round
 		r.Items = slices.Clone(r.Items)

@@ -87,11 +87,11 @@ func midnight(n int, loc *time.Location) time.Time {
 // Stats computes the learner's progress from their card states and review history, counting
 // days in loc (the learner's zone; nil: UTC).
 func (e *Engine) Stats(ctx context.Context, user string, now time.Time, loc *time.Location) (Stats, error) {
-	rec, p, err := e.load(ctx, user, true, now)
+	key, rec, p, err := e.load(ctx, user, true, now)
 	if err != nil {
 		return Stats{}, err
 	}
-	history, err := e.store.History(ctx, user)
+	history, err := e.store.History(ctx, key)
 	if err != nil {
 		return Stats{}, err
 	}

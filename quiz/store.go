@@ -33,6 +33,12 @@ type Store interface {
 	// a record that cannot be decoded is forgotten: an unreadable record is a bug worth studying,
 	// never something to overwrite silently.
 	SetAside(ctx context.Context, user string) error
+	// Replace makes rec (progress, every card state and weights; rec.Version is ignored) and
+	// history the user's whole state, in one atomic step if the stored version is still expect
+	// (0 for a user with no record), and returns the new version; otherwise it returns
+	// ErrConflict and writes nothing. /link merges two learners with it and leaves a pointer in
+	// place of one; /unlink copies one.
+	Replace(ctx context.Context, user string, expect uint64, rec Record, history []byte) (uint64, error)
 }
 
 // Record is a user's stored state.

@@ -260,6 +260,69 @@ func (s *Store) Commit(ctx context.Context, user string, w quiz.Write) (uint64, 
 	return v, err
 }
 
+// Replace implements quiz.Store: the learner's bucket is rebuilt in one transaction.
+func (s *Store) Replace(ctx context.Context, user string, expect uint64, rec quiz.Record, history []byte) (uint64, error) {
+	v := expect + 1
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		users := tx.Bucket(bucketUsers)
+		cur := uint64(0)
+		if ub := users.Bucket([]byte(user)); ub != nil {
+			cur = u64(ub.Get(keyVersion))
+		}
+		if cur != expect {
+			return quiz.ErrConflict
+		}
+		ub, err := users.CreateBucketIfNotExists([]byte(user))
+		if err != nil {
+			return err
+		}
+		// Everything quiz progress keeps is replaced; the learner's settings stay.
+		for _, sub := range [][]byte{keyCards, keyHistory} {
+			if ub.Bucket(sub) != nil {
+				if err := ub.DeleteBucket(sub); err != nil {
+					return err
+				}
+			}
+		}
+		if err := ub.Delete(keyParams); err != nil {
+			return err
+		}
+		if err := ub.Put(keyVersion, putU64(v)); err != nil {
+			return err
+		}
+		if err := ub.Put(keyProgress, rec.Progress); err != nil {
+			return err
+		}
+		if rec.Params != nil {
+			if err := ub.Put(keyParams, rec.Params); err != nil {
+				return err
+			}
+		}
+		if len(rec.Cards) > 0 {
+			cb, err := ub.CreateBucket(keyCards)
+			if err != nil {
+				return err
+			}
+			for id, st := range rec.Cards {
+				if err := cb.Put([]byte(id), st); err != nil {
+					return err
+				}
+			}
+		}
+		history = quiz.TrimHistory(history)
+		for ; len(history) >= quiz.ReviewLen; history = history[quiz.ReviewLen:] {
+			if err := appendReview(ub, history[:quiz.ReviewLen]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return v, nil
+}
+
 // appendReview adds one review to the learner's history, one key per review in order, and drops
 // the oldest beyond quiz.MaxHistory: an answer writes a few bytes, never the whole history.
 func appendReview(ub *bbolt.Bucket, review []byte) error {

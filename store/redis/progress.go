@@ -166,6 +166,22 @@ func (s *Store) Import(ctx context.Context, user string, rec quiz.Record, histor
 	return nil
 }
 
+// Replace implements quiz.Store with one script on the learner's slot: every key it writes
+// shares the learner's hash tag, so a merged learner's progress lives under its learner key's tag
+// on a Cluster too.
+func (s *Store) Replace(ctx context.Context, user string, expect uint64, rec quiz.Record, history []byte) (uint64, error) {
+	keys := []string{s.keys.rec(user), s.keys.cards(user), s.keys.history(user)}
+	args := append(cardArgs(expect, rec.Progress, rec.Cards, 2), quiz.TrimHistory(history), rec.Params)
+	v, err := replaceScript.Run(ctx, s.client, keys, args...).Int64()
+	if err != nil {
+		return 0, fail("replace", err)
+	}
+	if v == 0 {
+		return 0, quiz.ErrConflict
+	}
+	return uint64(v), nil
+}
+
 // MemoryUsage returns the bytes Redis uses for the learner's keys (MEMORY USAGE, counting every
 // field), 0 for a learner it does not know.
 func (s *Store) MemoryUsage(ctx context.Context, user string) (int64, error) {

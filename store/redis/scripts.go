@@ -25,6 +25,20 @@ local function setCards(key, i, n)
 end
 `
 
+// writeHistory writes a whole history (PackReview entries, oldest first) into an empty history
+// hash, in the buckets commitScript appends to.
+var luaWriteHistory = `
+local function writeHistory(key, h)
+  local per = ` + historyBucket + ` * ` + strconv.Itoa(quiz.ReviewLen) + `
+  for at = 1, #h, per do
+    redis.call('HSET', key, math.floor((at - 1) / per), string.sub(h, at, at + per - 1))
+  end
+  if #h > 0 then
+    redis.call('HSET', key, 'n', math.floor(#h / ` + strconv.Itoa(quiz.ReviewLen) + `))
+  end
+end
+`
+
 // credit adds one answer's points to a leaderboard unless the answer was credited before.
 // Keys: points zset, names hash, credited-answers set. ARGV from i: answer digest, user, name,
 // points, time to live in seconds.
@@ -111,20 +125,35 @@ return credit(KEYS[1], KEYS[2], KEYS[3], 1)
 //	ARGV: version, progress, n, id1, state1, ..., history
 //
 // It returns 1, or 0 without writing when the learner already has keys.
-var importScript = goredis.NewScript(luaSetCards + `
+var importScript = goredis.NewScript(luaSetCards + luaWriteHistory + `
 if redis.call('EXISTS', KEYS[1], KEYS[2], KEYS[3]) > 0 then
   return 0
 end
 redis.call('HSET', KEYS[1], 'v', ARGV[1], 'p', ARGV[2])
 local i = setCards(KEYS[2], 4, tonumber(ARGV[3]))
-local h = ARGV[i]
-local per = ` + historyBucket + ` * ` + strconv.Itoa(quiz.ReviewLen) + `
-local n = 0
-for at = 1, #h, per do
-  redis.call('HSET', KEYS[3], math.floor((at - 1) / per), string.sub(h, at, at + per - 1))
-end
-if #h > 0 then
-  redis.call('HSET', KEYS[3], 'n', math.floor(#h / ` + strconv.Itoa(quiz.ReviewLen) + `))
-end
+writeHistory(KEYS[3], ARGV[i])
 return 1
+`)
+
+// replaceScript is quiz.Store.Replace: the learner's progress, card states, history and weights
+// are replaced if the version is still the one expected.
+//
+//	KEYS: rec, cards, hist
+//	ARGV: expect, progress, n, id1, state1, ..., history, params ("" for none)
+//
+// It returns the new version, or 0 without writing when the stored version is not expect.
+var replaceScript = goredis.NewScript(luaSetCards + luaWriteHistory + `
+if (redis.call('HGET', KEYS[1], 'v') or '0') ~= ARGV[1] then
+  return 0
+end
+redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('HSET', KEYS[1], 'p', ARGV[2])
+local i = setCards(KEYS[2], 4, tonumber(ARGV[3]))
+writeHistory(KEYS[3], ARGV[i])
+if #ARGV[i + 1] > 0 then
+  redis.call('HSET', KEYS[1], 'w', ARGV[i + 1])
+else
+  redis.call('HDEL', KEYS[1], 'w')
+end
+return redis.call('HINCRBY', KEYS[1], 'v', 1)
 `)

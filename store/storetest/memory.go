@@ -139,6 +139,28 @@ func (m *Memory) Commit(ctx context.Context, user string, w quiz.Write) (uint64,
 	return u.version, nil
 }
 
+// Replace implements quiz.Store.
+func (m *Memory) Replace(ctx context.Context, user string, expect uint64, rec quiz.Record, history []byte) (uint64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return 0, m.Fail
+	}
+	u := m.user(user)
+	if u.version != expect {
+		return 0, quiz.ErrConflict
+	}
+	u.version++
+	u.progress, u.params = slices.Clone(rec.Progress), slices.Clone(rec.Params)
+	u.cards = map[string][]byte{}
+	for id, st := range rec.Cards {
+		u.cards[id] = slices.Clone(st)
+	}
+	u.history = quiz.TrimHistory(slices.Clone(history))
+	m.commits++
+	return u.version, nil
+}
+
 // Forget implements quiz.Store.
 func (m *Memory) Forget(ctx context.Context, user string, boards []quiz.Board) error {
 	m.mu.Lock()

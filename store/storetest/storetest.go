@@ -69,6 +69,7 @@ func Run(t *testing.T, open Factory) {
 		{"SetAside", testSetAside},
 		{"History", testHistory},
 		{"Params", testParams},
+		{"Replace", testReplace},
 		{"Reports", testReports},
 		{"ReportsKeepTheNewest", testReportsTrimmed},
 		{"ChatSettings", testChatSettings},
@@ -552,6 +553,61 @@ func testManyCards(t *testing.T, open Factory) {
 	rec := mustLoad(t, s, "test:many", true)
 	if diff := cmp.Diff(cards, rec.Cards); diff != "" {
 		t.Errorf("300 cards round trip (-want +got):\n%s", diff)
+	}
+}
+
+// testReplace: a replacement takes the place of everything quiz progress keeps (progress, cards,
+// history, weights), only at the version expected, and leaves the learner's settings alone.
+func testReplace(t *testing.T, open Factory) {
+	h := open(t)
+	var s Backend = h
+	state := func(b byte) []byte { return bytes.Repeat([]byte{b}, 18) }
+	v := mustCommit(t, s, "test:r", quiz.Write{Progress: []byte("old"), Cards: map[string][]byte{"c1": state(1), "c2": state(2)}, Review: review(1)})
+	if err := s.SetParams(ctx, "test:r", []byte("weights")); err != nil {
+		t.Fatal(err)
+	}
+	v++
+	if err := s.SetUserSetting(ctx, "test:r", "lang", "zh"); err != nil {
+		t.Fatal(err)
+	}
+	var history []byte
+	for i := range quiz.MaxHistory + 10 {
+		history = append(history, review(1000+i)...)
+	}
+	rec := quiz.Record{Progress: []byte("new"), Cards: map[string][]byte{"c3": state(3)}}
+	if _, err := s.Replace(ctx, "test:r", v-1, rec, history); !errors.Is(err, quiz.ErrConflict) {
+		t.Fatalf("Replace at a stale version = %v, want ErrConflict", err)
+	}
+	if got := mustLoad(t, s, "test:r", true); string(got.Progress) != "old" || len(got.Cards) != 2 {
+		t.Fatalf("a refused replacement changed the record: %+v", got)
+	}
+	nv, err := s.Replace(ctx, "test:r", v, rec, history)
+	if err != nil || nv != v+1 {
+		t.Fatalf("Replace = %d, %v; want version %d", nv, err, v+1)
+	}
+	s = h.Restart()
+	got := mustLoad(t, s, "test:r", true)
+	if string(got.Progress) != "new" || len(got.Cards) != 1 || !bytes.Equal(got.Cards["c3"], state(3)) || got.Params != nil || got.Version != v+1 {
+		t.Errorf("after Replace the record is %+v; want only the new progress and card, no weights", got)
+	}
+	hist, err := s.History(ctx, "test:r")
+	if err != nil || !bytes.Equal(hist, history[10*quiz.ReviewLen:]) {
+		t.Errorf("after Replace the history has %d reviews (%v); want the newest %d given", len(hist)/quiz.ReviewLen, err, quiz.MaxHistory)
+	}
+	if lang, _ := s.UserSetting(ctx, "test:r", "lang"); lang != "zh" {
+		t.Errorf("Replace lost the learner's settings: lang = %q", lang)
+	}
+	// Answers go on after a replacement, appending to the history it wrote.
+	mustCommit(t, s, "test:r", quiz.Write{Expect: v + 1, Progress: []byte("next"), Review: review(5000)})
+	if hist, _ := s.History(ctx, "test:r"); !bytes.Equal(hist[len(hist)-quiz.ReviewLen:], review(5000)) || len(hist) != quiz.MaxHistory*quiz.ReviewLen {
+		t.Errorf("a commit after Replace: history of %d reviews ending %x", len(hist)/quiz.ReviewLen, hist[len(hist)-quiz.ReviewLen:])
+	}
+	// A learner with no record yet: expect 0.
+	if v, err := s.Replace(ctx, "test:fresh", 0, quiz.Record{Progress: []byte("p"), Params: []byte("w")}, nil); err != nil || v != 1 {
+		t.Fatalf("Replace of a new learner = %d, %v", v, err)
+	}
+	if got := mustLoad(t, s, "test:fresh", false); string(got.Params) != "w" || string(got.Progress) != "p" {
+		t.Errorf("new learner after Replace = %+v", got)
 	}
 }
 
