@@ -16,6 +16,9 @@ type Memory struct {
 	Now func() time.Time
 	// Fail, when set, is returned by every method, as a store that is down would.
 	Fail error
+	// BeforeReplace, when set, runs at the start of each Replace, outside the store's lock: a
+	// test makes another writer act at that moment.
+	BeforeReplace func(user string)
 
 	mu      sync.Mutex
 	users   map[string]*memUser
@@ -141,6 +144,9 @@ func (m *Memory) Commit(ctx context.Context, user string, w quiz.Write) (uint64,
 
 // Replace implements quiz.Store.
 func (m *Memory) Replace(ctx context.Context, user string, expect uint64, rec quiz.Record, history []byte) (uint64, error) {
+	if m.BeforeReplace != nil {
+		m.BeforeReplace(user)
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.Fail != nil {
