@@ -16,7 +16,7 @@ type Store interface {
 	quiz.Reports
 	quiz.ChallengeStore
 	bot.Settings
-	bot.Claims
+	bot.Codes
 	PutQuizPoll(ctx context.Context, id string, ref []byte) error
 	QuizPoll(ctx context.Context, id string) ([]byte, error)
 }
@@ -128,6 +128,13 @@ func (s *instrumented) Claim(ctx context.Context, key, owner string, ttl time.Du
 	ok, err := s.Store.Claim(ctx, key, owner, ttl)
 	s.done("claim", start, err)
 	return ok, err
+}
+
+func (s *instrumented) Take(ctx context.Context, key string) (string, bool, error) {
+	start := time.Now()
+	owner, ok, err := s.Store.Take(ctx, key)
+	s.done("take", start, err)
+	return owner, ok, err
 }
 
 func (s *instrumented) Release(ctx context.Context, key, owner string) error {

@@ -110,6 +110,28 @@ func (s *Store) Release(ctx context.Context, key, owner string) error {
 	})
 }
 
+// Take removes the claim on key, whoever holds it, and returns its owner; an expired claim is
+// removed and reported as none.
+func (s *Store) Take(ctx context.Context, key string) (string, bool, error) {
+	now := s.Now()
+	owner, ok := "", false
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		claims := tx.Bucket(bucketClaims)
+		cur := claims.Get([]byte(key))
+		if len(cur) < 8 {
+			return nil
+		}
+		if int64(binary.BigEndian.Uint64(cur)) > now.UnixMilli() {
+			owner, ok = string(cur[8:]), true
+		}
+		if err := tx.Bucket(bucketClaimExpiry).Delete(append(slices.Clone(cur[:8]), key...)); err != nil {
+			return err
+		}
+		return claims.Delete([]byte(key))
+	})
+	return owner, ok, err
+}
+
 // pruneClaims deletes up to n claims that have expired, oldest first, through the expiry index,
 // so the bucket does not grow with every claim ever taken and each claim costs a bounded sweep.
 func pruneClaims(claims, byExpiry *bbolt.Bucket, now time.Time, n int) error {

@@ -2,6 +2,7 @@ package redis
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
@@ -51,4 +52,17 @@ func (s *Store) Release(ctx context.Context, key, owner string) error {
 		return fail("release", err)
 	}
 	return nil
+}
+
+// Take removes the claim on key, whoever holds it, and returns its owner: GETDEL, one step, so
+// two replicas taking the same key cannot both get it.
+func (s *Store) Take(ctx context.Context, key string) (string, bool, error) {
+	owner, err := s.client.GetDel(ctx, s.keys.claim(key)).Result()
+	if errors.Is(err, goredis.Nil) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fail("take", err)
+	}
+	return owner, true, nil
 }

@@ -346,6 +346,21 @@ func (m *Memory) Claim(ctx context.Context, key, owner string, ttl time.Duration
 	return true, nil
 }
 
+// Take removes the claim on key, whoever holds it, and returns its owner.
+func (m *Memory) Take(ctx context.Context, key string) (string, bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return "", false, m.Fail
+	}
+	c, ok := m.claims[key]
+	delete(m.claims, key)
+	if !ok || !m.Now().Before(c.expires) {
+		return "", false, nil
+	}
+	return c.owner, true, nil
+}
+
 // Release frees key while owner holds it.
 func (m *Memory) Release(ctx context.Context, key, owner string) error {
 	m.mu.Lock()

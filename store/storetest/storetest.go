@@ -32,6 +32,7 @@ type Backend interface {
 	UserSetting(ctx context.Context, user, key string) (string, error)
 	SetUserSetting(ctx context.Context, user, key, value string) error
 	Claim(ctx context.Context, key, owner string, ttl time.Duration) (bool, error)
+	Take(ctx context.Context, key string) (string, bool, error)
 	Release(ctx context.Context, key, owner string) error
 	PutQuizPoll(ctx context.Context, id string, ref []byte) error
 	QuizPoll(ctx context.Context, id string) ([]byte, error)
@@ -76,6 +77,7 @@ func Run(t *testing.T, open Factory) {
 		{"UserSettings", testUserSettings},
 		{"Claims", testClaims},
 		{"ClaimsExpire", testClaimsExpire},
+		{"TakeClaims", testTakeClaims},
 		{"ConcurrentClaims", testConcurrentClaims},
 		{"Polls", testPolls},
 		{"RestartLosesNothing", testRestart},
@@ -404,6 +406,47 @@ func testClaims(t *testing.T, open Factory) {
 	claim("tip:chat:2026-12-06", "b", true)
 	if err := s.Release(ctx, "never-claimed", "a"); err != nil {
 		t.Errorf("Release of a free key = %v, want nil", err)
+	}
+}
+
+// testTakeClaims: Take hands a claim's owner to one taker, once; expired claims are gone.
+func testTakeClaims(t *testing.T, open Factory) {
+	h := open(t)
+	if ok, err := h.Claim(ctx, "link:ABCDEFGH", "telegram|1|telegram:1", 10*time.Minute); !ok || err != nil {
+		t.Fatalf("Claim = %v, %v", ok, err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var got []string
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			owner, ok, err := h.Take(ctx, "link:ABCDEFGH")
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				mu.Lock()
+				got = append(got, owner)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if len(got) != 1 || got[0] != "telegram|1|telegram:1" {
+		t.Errorf("eight concurrent takes got %q; want the owner, once", got)
+	}
+	if _, ok, err := h.Take(ctx, "link:never"); ok || err != nil {
+		t.Errorf("Take of a key never claimed = %v, %v", ok, err)
+	}
+	if h.Advance == nil {
+		return
+	}
+	h.Claim(ctx, "link:SOON", "x", time.Minute)
+	h.Advance(2 * time.Minute)
+	if _, ok, err := h.Take(ctx, "link:SOON"); ok || err != nil {
+		t.Errorf("Take of an expired claim = %v, %v; want none", ok, err)
 	}
 }
 
