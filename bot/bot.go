@@ -31,6 +31,9 @@ type Config struct {
 	Challenges *quiz.Challenges
 	// Claims lets one replica at a time move a chat's challenge on.
 	Claims Claims
+	// Codes keeps /link's one-time codes; with a Quiz that can link identities (the engine), it
+	// enables /link and /unlink.
+	Codes Codes
 	// Replica names this process among the replicas sharing a store, for its claims; empty
 	// makes up a name from the host name and a random suffix.
 	Replica string
@@ -65,6 +68,8 @@ type Bot struct {
 
 	challenges *quiz.Challenges
 	claims     Claims
+	codes      Codes
+	linker     Linker
 	replica    string
 	visits     visits
 
@@ -107,6 +112,10 @@ func New(cfg Config) (*Bot, error) {
 	if b.quiz != nil {
 		cmds = append(cmds, b.quizCommands()...)
 		cmds = append(cmds, b.exportCommands()...)
+		if l, ok := b.quiz.(Linker); ok && cfg.Codes != nil {
+			b.codes, b.linker = cfg.Codes, l
+			cmds = append(cmds, b.linkCommands()...)
+		}
 		if err := b.router.handleChoices(quiz.ChoicePrefix, b.answerChoice); err != nil {
 			return nil, err
 		}

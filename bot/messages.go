@@ -82,6 +82,22 @@ const (
 	msgHelpReport              msgID = "help-report"
 	msgHelpLang                msgID = "help-lang"
 	msgHelpForget              msgID = "help-forget"
+	msgHelpLink                msgID = "help-link"
+	msgHelpUnlink              msgID = "help-unlink"
+	msgLinkPrivate             msgID = "link-private"
+	msgLinkCodeIntro           msgID = "link-code-intro"
+	msgLinkCodeHow             msgID = "link-code-how"
+	msgLinkAlready             msgID = "link-already"
+	msgLinkUnknown             msgID = "link-unknown"
+	msgLinkBurnt               msgID = "link-burnt"
+	msgLinkSelf                msgID = "link-self"
+	msgLinkSame                msgID = "link-same"
+	msgLinkTooMany             msgID = "link-too-many"
+	msgLinked                  msgID = "linked"
+	msgUnlinkNone              msgID = "unlink-none"
+	msgUnlinked                msgID = "unlinked"
+	msgPlatformConsole         msgID = "platform-console"
+	msgForgetLinked            msgID = "forget-linked"
 	msgQuizUnknownTopic        msgID = "quiz-unknown-topic"
 	msgQuizCount               msgID = "quiz-count"
 	msgQuizQuestion            msgID = "quiz-question"
@@ -259,6 +275,22 @@ var catalog = map[msgID]content.Text{
 	msgHelpReport:              {EN: "flag the last card as wrong or unclear", ZH: "反馈上一张卡片有错误或不清楚"},
 	msgHelpLang:                {EN: "reply language: en, zh or auto", ZH: "设置回复语言：en、zh 或 auto"},
 	msgHelpForget:              {EN: "delete all your progress", ZH: "删除你的全部学习记录"},
+	msgHelpLink:                {EN: "use one progress on several accounts: get a code, or enter one", ZH: "在多个账号间共用学习进度：获取代码，或输入代码"},
+	msgHelpUnlink:              {EN: "stop sharing progress with your other accounts", ZH: "停止与其他账号共用学习进度"},
+	msgLinkPrivate:             {EN: "Linking works in a private chat with me: send /link there and I will give you a code.", ZH: "关联账号需要在与我的私聊中进行：在私聊里发送 /link，我会给你一个代码。"},
+	msgLinkCodeIntro:           {EN: "Your linking code: ", ZH: "你的关联代码："},
+	msgLinkCodeHow:             {EN: "\n\nFrom your other account (another platform, or another terminal user), send me /link %s within %d minutes. The code works once; your progress on both accounts is merged and nothing is lost. Do not share it.", ZH: "\n\n请在 %[2]d 分钟内用你的另一个账号（其他平台或另一个终端用户）向我发送 /link %[1]s。代码只能使用一次；两个账号的学习进度会合并，不会丢失任何记录。请勿把代码告诉别人。"},
+	msgLinkAlready:             {EN: "Already linked: %s. /unlink splits them again.", ZH: "已关联：%s。发送 /unlink 可以解除关联。"},
+	msgLinkUnknown:             {EN: "That code is unknown or expired", ZH: "该代码无效或已过期"},
+	msgLinkBurnt:               {EN: "That code was posted where others can read it, so I have cancelled it. Send /link in a private chat with me for a new one, and enter it there.", ZH: "这个代码发在了别人也能看到的地方，我已将其作废。请在与我的私聊中发送 /link 获取新代码，并在私聊中输入。"},
+	msgLinkSelf:                {EN: "That code came from this same account, and it is used up now. Send /link again here, then enter the new code from your other account.", ZH: "这个代码就是这个账号生成的，现已失效。请在这里重新发送 /link，然后用你的另一个账号输入新代码。"},
+	msgLinkSame:                {EN: "These accounts are already linked: they share one progress.", ZH: "这两个账号已经关联，共用同一份学习进度。"},
+	msgLinkTooMany:             {EN: "One progress can be shared by at most %d accounts. Send /unlink from one you no longer use first.", ZH: "一份学习进度最多由 %d 个账号共用。请先在不再使用的账号上发送 /unlink。"},
+	msgLinked:                  {EN: "Linked: %s now share one progress. Your cards, history and streak are merged; leaderboard points stay with the chats where you earned them.", ZH: "已关联：%s 现在共用同一份学习进度。你的卡片、复习记录和连续天数已合并；排行榜积分仍留在获得它们的群聊中。"},
+	msgUnlinkNone:              {EN: "This account is not linked to any other. /link joins accounts.", ZH: "这个账号没有关联其他账号。发送 /link 可以关联账号。"},
+	msgUnlinked:                {EN: "Unlinked: this account and your others each keep a copy of the progress you had together, and go on separately from now.", ZH: "已解除关联：这个账号和你的其他账号各自保留一份共同的学习进度，此后分别记录。"},
+	msgPlatformConsole:         {EN: "the terminal", ZH: "终端"},
+	msgForgetLinked:            {EN: " This covers every linked account: %s.", ZH: "这包括所有已关联的账号：%s。"},
 	msgQuizUnknownTopic:        {EN: "I don't know a quiz topic or library called “%s”. Send /quiz to see the topics.", ZH: "没有叫“%s”的测验主题或库。发送 /quiz 查看所有主题。"},
 	msgQuizCount:               {EN: "A round has 1 to %d questions, e.g. /quiz frameworks 10.", ZH: "每轮题数为 1 到 %d，例如 /quiz frameworks 10。"},
 	msgQuizQuestion:            {EN: "Question %d of %d", ZH: "第 %d 题，共 %d 题"},

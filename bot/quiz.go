@@ -366,21 +366,37 @@ func (b *Bot) cmdReport(ctx context.Context, req *Request) ([]Reply, error) {
 func (b *Bot) cmdForget(ctx context.Context, req *Request) ([]Reply, error) {
 	switch strings.ToLower(req.Args) {
 	case "yes", "confirm", "确认", "是":
+		ids := b.linked(ctx, req)
 		if err := b.quiz.Forget(ctx, req.UserKey(), b.now()); err != nil {
 			return nil, err
 		}
-		if b.settings != nil {
-			b.settings.forgetUser(req.UserKey())
+		for _, id := range ids {
+			b.settings.forgetUser(id)
 		}
 		return []Reply{{Text: Text(T(req.Lang, msgForgetDone)), Private: true}}, nil
 	case "":
+		ask := T(req.Lang, msgForgetAsk)
+		if ids := b.linked(ctx, req); len(ids) > 1 {
+			ask += T(req.Lang, msgForgetLinked, platformList(req.Lang, ids))
+		}
 		return []Reply{{
-			Text:    Text(T(req.Lang, msgForgetAsk)),
+			Text:    Text(ask),
 			Buttons: []Button{{Label: T(req.Lang, msgForgetButton), Command: "/forget yes"}},
 			Private: true,
 		}}, nil
 	}
 	return nil, invalid(msgForgetUsage)
+}
+
+// linked lists the identities that share the asking learner's progress, the asker first; just
+// the asker when linking is off or the store cannot say.
+func (b *Bot) linked(ctx context.Context, req *Request) []string {
+	if b.linker != nil {
+		if ids, err := b.linker.Linked(ctx, req.UserKey(), b.now()); err == nil {
+			return ids
+		}
+	}
+	return []string{req.UserKey()}
 }
 
 // quizError turns the engine's refusals into notices; it reports false for other errors.

@@ -183,7 +183,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	core, err := bot.New(bot.Config{Content: kb, Quiz: engine, Settings: st, Logger: m.log, Now: m.Now,
 		Charts:   chart.NewRenderer(m.Config.ChartFont, m.log),
-		Observer: metrics, RateLimit: limit, Challenges: quiz.NewChallenges(engine, st), Claims: st})
+		Observer: metrics, RateLimit: limit, Challenges: quiz.NewChallenges(engine, st), Claims: st, Codes: st})
 	if err != nil {
 		return err
 	}
