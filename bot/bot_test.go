@@ -2,6 +2,8 @@ package bot
 
 import (
 	"context"
+	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -71,6 +73,20 @@ func TestCatalogHasBothLanguages(t *testing.T) {
 		}
 		if strings.Count(text.EN, "%") != strings.Count(text.ZH, "%") {
 			t.Errorf("message %q: English and Chinese take different arguments", id)
+		}
+	}
+}
+
+// TestEveryMessageIsWritten catches a message named in code but missing from the catalogue,
+// which a learner would see as its bare id ("when-minute").
+func TestEveryMessageIsWritten(t *testing.T) {
+	src, err := os.ReadFile("messages.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile(`msgID = "([^"]+)"`).FindAllStringSubmatch(string(src), -1) {
+		if _, ok := catalog[msgID(m[1])]; !ok {
+			t.Errorf("message %q has no text", m[1])
 		}
 	}
 }

@@ -156,8 +156,9 @@ func (b *Bot) redeemLink(ctx context.Context, req *Request) ([]Reply, error) {
 	b.settings.forgetUser(issuer.User)
 
 	lang := content.Lang(issuer.Lang)
+	theirs := append([]string{issuer.User}, slices.DeleteFunc(slices.Clone(ids), func(id string) bool { return id == issuer.User })...)
 	to := Destination{Platform: platformOf(issuer.User), ChatID: issuer.Chat, Chat: Private, Locale: issuer.Locale}
-	if err := b.Send(ctx, to, []Reply{{Text: Text(T(lang, msgLinked, platformList(lang, ids)))}}); err != nil {
+	if err := b.Send(ctx, to, []Reply{{Text: Text(T(lang, msgLinked, platformList(lang, theirs)))}}); err != nil {
 		b.log.Info("link confirmation not delivered to the code's issuer", "platform", to.Platform, "err", err)
 	}
 	return []Reply{{Text: Text(T(req.Lang, msgLinked, platformList(req.Lang, ids)))}}, nil

@@ -446,17 +446,20 @@ func mergeHistories(a, b []byte) []byte {
 		raw []byte
 	}
 	var all []entry
-	seen := map[string]bool{}
+	// A review both sides hold (copies of one learner, linked again) is kept once; a review one
+	// side holds twice (the same card answered twice within a second) is two reviews.
+	var inA map[string]int
 	for _, h := range [][]byte{a, b} {
+		counted := map[string]int{}
 		for ; len(h) >= ReviewLen; h = h[ReviewLen:] {
 			raw := h[:ReviewLen]
-			if seen[string(raw)] {
+			if counted[string(raw)]++; counted[string(raw)] <= inA[string(raw)] {
 				continue
 			}
-			seen[string(raw)] = true
 			at := uint32(raw[IDLen])<<24 | uint32(raw[IDLen+1])<<16 | uint32(raw[IDLen+2])<<8 | uint32(raw[IDLen+3])
 			all = append(all, entry{at, raw})
 		}
+		inA = counted
 	}
 	slices.SortStableFunc(all, func(x, y entry) int { return cmp.Compare(x.at, y.at) })
 	var out bytes.Buffer
