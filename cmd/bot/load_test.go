@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pybrarian/pybrarian/store/redis"
 	"github.com/pybrarian/pybrarian/store/redis/redistest"
 )
 
@@ -222,7 +223,7 @@ func redisCeiling(t *testing.T, srv *redistest.Server) float64 {
 		return 0
 	}
 	// The commit script, as store/redis runs it, with a realistic record.
-	sha, err := redistest.Do(srv.Addr(), "SCRIPT", "LOAD", commitScriptSource(t))
+	sha, err := redistest.Do(srv.Addr(), "SCRIPT", "LOAD", redis.CommitScript())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -243,31 +244,6 @@ func redisCeiling(t *testing.T, srv *redistest.Server) float64 {
 	}
 	t.Fatalf("cannot read redis-benchmark's output: %s", out)
 	return 0
-}
-
-// commitScriptSource reads the commit script out of the Redis store's source, so the ceiling is
-// measured with exactly the script the bot runs.
-func commitScriptSource(t *testing.T) string {
-	t.Helper()
-	src, err := os.ReadFile("../../store/redis/scripts.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(src)
-	frag := func(name string) string {
-		i := strings.Index(s, "const "+name+" = `")
-		if i < 0 {
-			t.Fatalf("no %s in scripts.go", name)
-		}
-		rest := s[i+len("const "+name+" = `"):]
-		return rest[:strings.Index(rest, "`")]
-	}
-	i := strings.Index(s, "var commitScript = goredis.NewScript(luaSetCards + luaCredit + `")
-	body := s[i+len("var commitScript = goredis.NewScript(luaSetCards + luaCredit + `"):]
-	body = body[:strings.Index(body, "`)")]
-	// The history limits are Go constants spliced into the script.
-	body = strings.NewReplacer("` + historyBucket + `", "78", "` + historyBuckets + `", "27").Replace(body)
-	return frag("luaSetCards") + frag("luaCredit") + body
 }
 
 func freeTCPPort(t *testing.T) int {

@@ -66,7 +66,13 @@ end
 // the client has given up on must not land later, when Redis resumes after a pause, because the
 // learner was told it failed. In the last two cases it has written nothing. A non-empty review is
 // appended to the history (see historyBucket).
-var commitScript = goredis.NewScript(luaSetCards + luaCredit + `
+var commitScript = goredis.NewScript(commitSource)
+
+// CommitScript is the Lua source of the script every answer runs: what an operator loads into
+// redis-benchmark to measure their Redis's own ceiling for answers (BENCHMARKS.md, capacity).
+func CommitScript() string { return commitSource }
+
+var commitSource = luaSetCards + luaCredit + `
 local deadline = tonumber(ARGV[1])
 if deadline > 0 then
   if redis.replicate_commands then redis.replicate_commands() end
@@ -94,7 +100,7 @@ if #KEYS == 6 then
   credit(KEYS[4], KEYS[5], KEYS[6], i + 1)
 end
 return v
-`)
+`
 
 // A learner's history is a hash: "n" counts the reviews ever appended, and bucket k (a decimal
 // field) holds reviews k*historyBucket+1 to (k+1)*historyBucket, oldest first. An answer rewrites
