@@ -403,6 +403,19 @@ func TestRateLimitOnCallback(t *testing.T) {
 	h.logs.wait(t, "rate limited; retrying")
 }
 
+// TestLibraryLogsGoThroughSlog: what discordgo itself reports (here a dropped gateway connection)
+// reaches the operator's log like every other line, never the standard library's plain log. Not
+// parallel: discordgo has one logger per process.
+func TestLibraryLogsGoThroughSlog(t *testing.T) {
+	h := newHarness(t)
+	h.srv.DropConnection(t)
+	line := h.logs.wait(t, "source=discordgo")
+	if !strings.HasPrefix(line, "WARN ") || !strings.Contains(line, "gateway") {
+		t.Errorf("discordgo's line = %q, want a warning about the gateway", line)
+	}
+	h.srv.WaitResume(t, 1)
+}
+
 // TestReconnectAfterOp7: Discord asks the bot to reconnect; discordgo resumes the session, the
 // adapter logs it, and interactions keep being answered.
 func TestReconnectAfterOp7(t *testing.T) {

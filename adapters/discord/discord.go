@@ -180,6 +180,7 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	if a.clock == nil {
 		a.clock = realClock{}
 	}
+	routeLibraryLog(a.log)
 	a.commands = h.Commands()
 	a.byName = map[string]bot.CommandInfo{}
 	for _, c := range a.commands {
@@ -190,6 +191,7 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discord: %w", err)
 	}
+	sess.LogLevel = discordgo.LogWarning // a dropped gateway connection is worth a line
 	var rt http.RoundTripper = http.DefaultTransport
 	if cfg.APIBase != "" {
 		if rt, err = BaseURLTransport(cfg.APIBase, nil); err != nil {
@@ -341,4 +343,31 @@ func (a *Adapter) onDisconnect(_ *discordgo.Session, _ *discordgo.Disconnect) {
 	if !closing {
 		a.log.Warn("gateway connection lost; reconnecting")
 	}
+}
+
+// discordgo writes its own problems (a gateway that will not connect, a missed heartbeat) through
+// the standard log package unless given a Logger, which is one for the whole process. The last
+// adapter created names the slog logger it goes to, so those lines come out in the operator's
+// format and level like every other.
+var (
+	libraryLog     atomic.Pointer[slog.Logger]
+	libraryLogOnce sync.Once
+)
+
+func routeLibraryLog(l *slog.Logger) {
+	libraryLog.Store(l)
+	libraryLogOnce.Do(func() {
+		discordgo.Logger = func(level, _ int, format string, args ...any) {
+			lv := slog.LevelDebug
+			switch level {
+			case discordgo.LogError:
+				lv = slog.LevelError
+			case discordgo.LogWarning:
+				lv = slog.LevelWarn
+			case discordgo.LogInformational:
+				lv = slog.LevelInfo
+			}
+			libraryLog.Load().Log(context.Background(), lv, fmt.Sprintf(format, args...), "source", "discordgo")
+		}
+	})
 }

@@ -86,10 +86,35 @@ func TestDeployFilesParse(t *testing.T) {
 	if err := json.Unmarshal(deployFile(t, "grafana/dashboards/pybrarian.json"), &dash); err != nil || len(dash.Panels) == 0 {
 		t.Fatalf("the Grafana dashboard: %v", err)
 	}
+	// Every metric a panel queries is one the bot exports (histograms by their series).
+	exported := map[string]bool{}
+	src, err := os.ReadFile(filepath.Join("..", "..", "ops", "metrics.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range regexp.MustCompile(`Name:\s+"(pybrarian_[a-z_]+)"`).FindAllStringSubmatch(string(src), -1) {
+		for _, suffix := range []string{"", "_bucket", "_sum", "_count"} {
+			exported[m[1]+suffix] = true
+		}
+	}
+	if len(exported) == 0 {
+		t.Fatal("found no metric names in ops/metrics.go")
+	}
+	metric := regexp.MustCompile(`\b(pybrarian|go|process)_[a-z_]+`)
 	for _, p := range dash.Panels {
-		for _, tg := range p.Targets {
-			if strings.Contains(tg.Expr, "pybrarian_") && !strings.Contains(tg.Expr, "pybrarian_") {
-				t.Errorf("panel %q queries no pybrarian metric", p.Title)
+		names := metric.FindAllString(strings.Join(func() []string {
+			var e []string
+			for _, tg := range p.Targets {
+				e = append(e, tg.Expr)
+			}
+			return e
+		}(), " "), -1)
+		if len(names) == 0 {
+			t.Errorf("panel %q queries no metric of the bot", p.Title)
+		}
+		for _, n := range names {
+			if strings.HasPrefix(n, "pybrarian_") && !exported[n] {
+				t.Errorf("panel %q queries %s, which the bot does not export", p.Title, n)
 			}
 		}
 	}

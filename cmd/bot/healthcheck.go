@@ -10,23 +10,24 @@ import (
 )
 
 // runHealthcheck asks the running bot's ops server whether it is alive (GET /healthz on
-// BOT_HTTP_ADDR): exit status 0 when it answers 200, 1 otherwise. Container images without curl
-// use it as their health check.
+// BOT_HTTP_ADDR): exit status 0 when it answers 200, 1 otherwise, a mistake in how it was called
+// included. Container images without curl use it as their health check, and Docker reserves
+// exit status 2, so nothing here uses it.
 func runHealthcheck(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	cfg := DefaultConfig()
 	cfg.fromEnv(getenv)
 	if len(args) > 0 {
 		fmt.Fprintln(stderr, "usage: bot healthcheck   (asks the ops server at BOT_HTTP_ADDR)")
-		return 2
+		return 1
 	}
 	if cfg.HTTPAddr == "" {
 		fmt.Fprintln(stderr, "bot healthcheck: BOT_HTTP_ADDR is not set, so there is no ops server to ask")
-		return 2
+		return 1
 	}
 	host, port, err := net.SplitHostPort(cfg.HTTPAddr)
 	if err != nil {
 		fmt.Fprintln(stderr, "bot healthcheck: BOT_HTTP_ADDR:", err)
-		return 2
+		return 1
 	}
 	if host == "" || host == "0.0.0.0" || host == "::" {
 		host = "127.0.0.1"

@@ -14,6 +14,9 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+	// Zone data inside the binary: /subscribe and /timezone read IANA zones on hosts and images
+	// that ship none (a bare server, distroless), where they would otherwise fall back to UTC.
+	_ "time/tzdata"
 
 	"github.com/pybrarian/pybrarian/adapters/console"
 	"github.com/pybrarian/pybrarian/adapters/discord"
@@ -128,7 +131,7 @@ func (m *Main) ParseFlags(args []string) error {
 		return err
 	}
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (subcommands: lint, evaluate, reports, migrate)", fs.Arg(0))
+		return fmt.Errorf("unexpected argument %q (subcommands: cards, evaluate, healthcheck, lint, migrate, reports)", fs.Arg(0))
 	}
 	return m.Config.Validate()
 }

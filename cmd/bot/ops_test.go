@@ -140,7 +140,7 @@ func TestHealthcheckSubcommand(t *testing.T) {
 	if code, _, _ := runBot(t, []string{"healthcheck"}, "", map[string]string{"BOT_HTTP_ADDR": addr}); code != 1 {
 		t.Errorf("healthcheck of a stopped bot: exit %d, want 1", code)
 	}
-	if code, _, stderr := runBot(t, []string{"healthcheck"}, "", nil); code != 2 || !strings.Contains(stderr, "BOT_HTTP_ADDR") {
+	if code, _, stderr := runBot(t, []string{"healthcheck"}, "", nil); code != 1 || !strings.Contains(stderr, "BOT_HTTP_ADDR") {
 		t.Errorf("healthcheck without BOT_HTTP_ADDR: exit %d %q", code, stderr)
 	}
 }
