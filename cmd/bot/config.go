@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -239,6 +240,11 @@ func (c Config) Validate() error {
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		errs = append(errs, errors.New("BOT_DATA_DIR / -data-dir: must not be empty"))
+	}
+	if c.ContentDir != "" {
+		if fi, err := os.Stat(c.ContentDir); err != nil || !fi.IsDir() {
+			errs = append(errs, fmt.Errorf("BOT_CONTENT_DIR / -content-dir: %q is not a directory", c.ContentDir))
+		}
 	}
 	if strings.TrimSpace(c.User) == "" {
 		errs = append(errs, errors.New("BOT_CONSOLE_USER / -user: must not be empty"))

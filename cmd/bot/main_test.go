@@ -97,9 +97,10 @@ func TestBadConfigIsReported(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "BOT_LOCALE / -locale") {
 		t.Errorf("bad locale: exit %d, stderr %q; want 2 and a message naming the setting", code, stderr)
 	}
-	code, _, stderr = runBot(t, nil, "", map[string]string{"BOT_CONTENT_DIR": "/nonexistent/dir"})
-	if code != 1 || !strings.Contains(stderr, "BOT_CONTENT_DIR") {
-		t.Errorf("missing content dir: exit %d, stderr %q", code, stderr)
+	// Every problem at once, each naming its setting.
+	code, _, stderr = runBot(t, []string{"-locale", "fr"}, "", map[string]string{"BOT_CONTENT_DIR": "/nonexistent/dir"})
+	if code != 2 || !strings.Contains(stderr, "BOT_CONTENT_DIR / -content-dir") || !strings.Contains(stderr, "BOT_LOCALE") {
+		t.Errorf("missing content dir and a bad locale: exit %d, stderr %q", code, stderr)
 	}
 }
 
