@@ -79,7 +79,7 @@ func (silent) Commands() []bot.CommandInfo                   { return nil }
 func (silent) Suggest(string, content.Lang, bot.SuggestScope, int) []bot.Suggestion {
 	return nil
 }
-func (silent) Content() *content.KB                                  { return nil }
+func (silent) Content() *content.KB                                    { return nil }
 func (silent) MarkUnreachable(context.Context, string, string, string) {}
 func (silent) MarkReachable(context.Context, string, string)           {}
 
