@@ -86,6 +86,11 @@ type Config struct {
 	ShutdownGrace time.Duration
 	// Observer is told of every REST call, for metrics; nil observes nothing.
 	Observer Observer
+	// Limiter, when set, holds the global cap on REST calls (GlobalRate) as a budget shared with
+	// every other replica: the Redis store's. Its outages are paced through in process
+	// (bot.Pacer). Nil keeps the cap in this process alone. discordgo's per-route limiter works
+	// behind it either way.
+	Limiter bot.Limiter
 }
 
 var (
@@ -154,6 +159,7 @@ type Adapter struct {
 	connected atomic.Bool
 	work      sync.WaitGroup
 	dms       map[string]string // user id → DM channel id
+	pacer     *bot.Pacer        // the global cap on REST calls outside interactions
 }
 
 var _ bot.Sender = (*Adapter)(nil)
@@ -180,6 +186,7 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 	if a.clock == nil {
 		a.clock = realClock{}
 	}
+	a.pacer = bot.NewPacer(cfg.Limiter, a.clock.Now, a.log)
 	a.commands = h.Commands()
 	a.byName = map[string]bot.CommandInfo{}
 	for _, c := range a.commands {
