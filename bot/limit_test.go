@@ -193,3 +193,20 @@ func TestPacerFallsBack(t *testing.T) {
 		t.Errorf("recovery logged %d times, want once:\n%s", n, logs.String())
 	}
 }
+
+// BenchmarkMemoryLimiter is one in-process reservation of a Telegram group message (three
+// budgets): what pacing costs without Redis, or while it is down.
+func BenchmarkMemoryLimiter(b *testing.B) {
+	l := NewMemoryLimiter(nil)
+	rates := []Rate{
+		{Key: "telegram:global", Limit: 1_000_000_000, Period: time.Second, Burst: 1 << 20},
+		{Key: "telegram:chat:-100", Limit: 1_000_000_000, Period: time.Second, Burst: 1 << 20},
+		{Key: "telegram:group:-100", Limit: 1_000_000_000, Period: time.Second, Burst: 1 << 20},
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if d, _ := l.Reserve(context.Background(), rates); d != 0 {
+			b.Fatalf("refused: %v", d)
+		}
+	}
+}

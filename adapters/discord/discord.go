@@ -7,7 +7,9 @@
 // Every interaction is answered within Discord's 3-second deadline, judged on the adapter's
 // Clock: directly when the core answers in time, otherwise deferred and then edited. Interaction
 // endpoints are called without discordgo's rate-limit sleeping, which ignores contexts in
-// v0.28.1; the adapter waits out a 429 itself while the deadline allows.
+// v0.28.1; the adapter waits out a 429 itself while the deadline allows. Messages it sends or
+// edits on its own go through rest: a global cap shared across replicas (GlobalRate), then
+// discordgo's per-route limiter, with 429s and server errors handled on the adapter's Clock.
 //
 // Chat ids: a guild channel's id for messages and interactions in a guild (Event.Chat is
 // bot.Group), the user's id for DMs (bot.Private). Send opens the DM channel for a user id.
