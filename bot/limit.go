@@ -37,13 +37,16 @@ const FanoutKey = "fanout"
 // the measured rate fell 10% short); it still keeps any one second to at most 29.
 func FanoutRate() Rate { return Rate{Key: FanoutKey, Limit: 25, Period: time.Second, Burst: 5} }
 
-// Interval is the time one event costs the rate: Period/Limit, the GCRA emission interval.
-// It is 0 for a rate that limits nothing (Limit or Period not positive).
+// Interval is the time one event costs the rate: Period/Limit, the GCRA emission interval,
+// rounded up so the rate never runs faster than asked (30 a second is 33,333,334 ns, and 31
+// events can never fit in one second). It is 0 for a rate that limits nothing (Limit or Period
+// not positive).
 func (r Rate) Interval() time.Duration {
 	if r.Limit <= 0 || r.Period <= 0 {
 		return 0
 	}
-	return r.Period / time.Duration(r.Limit)
+	n := time.Duration(r.Limit)
+	return (r.Period + n - 1) / n
 }
 
 // Tolerance is how far ahead of now the rate lets its budget be spent: (Burst-1) intervals, so

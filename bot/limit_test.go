@@ -88,6 +88,16 @@ func TestMemoryLimiterWindowBound(t *testing.T) {
 	}
 }
 
+// TestMemoryLimiterRoundsUp: 30 a second with no burst puts 30 events in a second, never 31,
+// though a second is not a whole number of nanosecond intervals.
+func TestMemoryLimiterRoundsUp(t *testing.T) {
+	c := &manual{t: lt0}
+	got := sendTimes(t, NewMemoryLimiter(c.now), c, []Rate{{Key: "g", Limit: 30, Period: time.Second, Burst: 1}}, 100)
+	if n := maxInWindow(got, time.Second); n != 30 {
+		t.Errorf("%d events within a second at 30/s, want 30", n)
+	}
+}
+
 // TestMemoryLimiterAllOrNothing: an event refused by one rate takes nothing from the others.
 func TestMemoryLimiterAllOrNothing(t *testing.T) {
 	c := &manual{t: lt0}
