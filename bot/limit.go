@@ -32,10 +32,11 @@ const FanoutKey = "fanout"
 // FanoutRate is the daily tip's own budget: 25 messages a second across every replica, below
 // Telegram's 30 a second for the whole bot, so ordinary replies, which spend from the platform's
 // budget too, still go out promptly while a fan-out runs. The tip scheduler waits on it (Wait)
-// before each tip, and the platform adapters then pace the message itself. A burst of 5 lets a
+// before each tip, and the platform adapters then pace the message itself. A burst of 3 lets a
 // sender that woke a little late catch up instead of losing the interval for good (with no burst
-// the measured rate fell 10% short); it still keeps any one second to at most 29.
-func FanoutRate() Rate { return Rate{Key: FanoutKey, Limit: 25, Period: time.Second, Burst: 5} }
+// the measured rate fell 10% short); it keeps any one second to at most 27, leaving room for
+// messages that arrive a little later than they were let go.
+func FanoutRate() Rate { return Rate{Key: FanoutKey, Limit: 25, Period: time.Second, Burst: 3} }
 
 // Interval is the time one event costs the rate: Period/Limit, the GCRA emission interval,
 // rounded up so the rate never runs faster than asked (30 a second is 33,333,334 ns, and 31
