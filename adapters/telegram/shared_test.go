@@ -85,7 +85,7 @@ func (silent) MarkReachable(context.Context, string, string)           {}
 
 // replica runs an adapter against srv on clock with the shared limiter, as another process
 // of the same bot would, and returns it once it is connected.
-func replica(t *testing.T, srv *telegramtest.Server, clock *telegramtest.Clock, l bot.Limiter) *telegram.Adapter {
+func replica(t *testing.T, srv *telegramtest.Server, clock telegram.Clock, l bot.Limiter) *telegram.Adapter {
 	t.Helper()
 	st, err := bolt.Open(t.TempDir())
 	if err != nil {
