@@ -134,3 +134,21 @@ func TestLimiterOutage(t *testing.T) {
 		t.Errorf("Wait after Redis restarted = %v, shared %v; want the shared limiter again", err, p.Shared())
 	}
 }
+
+// TestLimiterRunsOnServerTime: a budget's state is a time on Redis's clock, which no replica's
+// clock enters, so replicas whose clocks disagree still share one budget.
+func TestLimiterRunsOnServerTime(t *testing.T) {
+	s := mustOpen(t, Config{URL: redistest.Start(t).URL()})
+	reserve(t, s, hourly("telegram:chat:1", 1))
+	tat, err := s.client.Get(ctx, s.keys.limit("telegram:chat:1")).Int64()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now, err := s.client.Time(ctx).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Duration(tat-now.UnixMicro())*time.Microsecond - time.Hour; d > 0 || d < -time.Second {
+		t.Errorf("the budget's next free time is %v from Redis's now plus the interval, want within a second before", d)
+	}
+}
