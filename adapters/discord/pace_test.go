@@ -1,10 +1,17 @@
 package discord_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -171,5 +178,54 @@ func TestReplicasShareTheGlobalCap(t *testing.T) {
 	}
 	if len(by) != 2 {
 		t.Errorf("messages by channel %v, want both replicas sending", by)
+	}
+}
+
+// TestRetriedUploadIsWhole: a message with a file that Discord first refuses with a 500 is sent
+// again with the whole file, not with what the first try left of it.
+func TestRetriedUploadIsWhole(t *testing.T) {
+	t.Parallel()
+	srv := discordtest.NewServer(t)
+	target, _ := url.Parse(srv.URL())
+	var mu sync.Mutex
+	var sizes []int // bytes of the file part, per message upload seen
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == "POST" && strings.HasSuffix(r.URL.Path, "/messages") && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
+			body, _ := io.ReadAll(r.Body)
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			mr := multipart.NewReader(bytes.NewReader(body), strings.Split(r.Header.Get("Content-Type"), "boundary=")[1])
+			for {
+				p, err := mr.NextPart()
+				if err != nil {
+					break
+				}
+				if p.FileName() != "" {
+					data, _ := io.ReadAll(p)
+					mu.Lock()
+					sizes = append(sizes, len(data))
+					mu.Unlock()
+				}
+			}
+		}
+		httputil.NewSingleHostReverseProxy(target).ServeHTTP(w, r)
+	}))
+	t.Cleanup(proxy.Close)
+	h := newHarnessOn(t, srv, func(c *discord.Config) { c.APIBase = proxy.URL })
+
+	srv.FailNext("POST /channels/{channel}/messages", 1, discordtest.Unavailable(500))
+	data := bytes.Repeat([]byte("review,"), 100)
+	done := make(chan error, 1)
+	go func() {
+		done <- h.a.Send(context.Background(), channelDest, []bot.Reply{{Text: bot.Text("your export"), File: &bot.File{Name: "reviews.csv", MIME: "text/csv", Data: data}}})
+	}()
+	due := h.clock.WaitForWaiters(t, 1)
+	h.clock.Advance(due.Sub(h.clock.Now()))
+	if err := <-done; err != nil {
+		t.Fatalf("Send = %v", err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(sizes) != fmt.Sprint([]int{len(data), len(data)}) {
+		t.Errorf("file bytes per try %v, want %d both times", sizes, len(data))
 	}
 }

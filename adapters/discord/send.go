@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -188,9 +189,17 @@ func classify(err error) error {
 	return err
 }
 
-// post creates one message in the channel under the adapter's REST policy (rest).
+// post creates one message in the channel under the adapter's REST policy (rest). Each try
+// reads its files from the start: a retry after a 429 or a 5xx must upload them whole again.
 func (a *Adapter) post(ctx context.Context, channel string, send *discordgo.MessageSend) error {
 	return a.rest(ctx, func(opts ...discordgo.RequestOption) error {
+		for _, f := range send.Files {
+			if s, ok := f.Reader.(io.Seeker); ok {
+				if _, err := s.Seek(0, io.SeekStart); err != nil {
+					return err
+				}
+			}
+		}
 		_, err := a.sess.ChannelMessageSendComplex(channel, send, opts...)
 		return err
 	})
