@@ -11,6 +11,10 @@
 // across replicas. Group challenges speak first too: /challenge starts one, and a runner the
 // program drives on a ticker (RunChallenges) posts, counts, closes and finishes its questions. Settings (a learner's language, a chat's quiz mode and reachability) are kept
 // apart from quiz progress, so a lookup never touches the quiz.
+//
+// Whatever sends (a reply, a challenge, the daily tip's fan-out) spends from rate budgets through
+// a Limiter: the Redis store's, one budget for every replica, or MemoryLimiter in process. A
+// Pacer keeps sends going while the shared one is down, and Wait waits for a turn.
 package bot
 
 import (

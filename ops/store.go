@@ -164,3 +164,23 @@ func (s *instrumented) SaveChallenge(ctx context.Context, chat string, w quiz.Ch
 	s.done("save_challenge", start, err)
 	return v, err
 }
+
+// InstrumentLimiter returns l with every reservation timed and counted under the store's name
+// as the operation "reserve", next to the store's other operations: a shared limiter that slows
+// down slows every message the bot sends.
+func InstrumentLimiter(name string, l bot.Limiter, m *Metrics) bot.Limiter {
+	return &instrumentedLimiter{l, name, m}
+}
+
+type instrumentedLimiter struct {
+	bot.Limiter
+	name string
+	m    *Metrics
+}
+
+func (l *instrumentedLimiter) Reserve(ctx context.Context, rates []bot.Rate) (time.Duration, error) {
+	start := time.Now()
+	d, err := l.Limiter.Reserve(ctx, rates)
+	(&instrumented{name: l.name, m: l.m}).done("reserve", start, err)
+	return d, err
+}

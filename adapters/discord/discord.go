@@ -7,7 +7,9 @@
 // Every interaction is answered within Discord's 3-second deadline, judged on the adapter's
 // Clock: directly when the core answers in time, otherwise deferred and then edited. Interaction
 // endpoints are called without discordgo's rate-limit sleeping, which ignores contexts in
-// v0.28.1; the adapter waits out a 429 itself while the deadline allows.
+// v0.28.1; the adapter waits out a 429 itself while the deadline allows. Messages it sends or
+// edits on its own go through rest: a global cap shared across replicas (GlobalRate), then
+// discordgo's per-route limiter, with 429s and server errors handled on the adapter's Clock.
 //
 // Chat ids: a guild channel's id for messages and interactions in a guild (Event.Chat is
 // bot.Group), the user's id for DMs (bot.Private). Send opens the DM channel for a user id.
@@ -86,6 +88,11 @@ type Config struct {
 	ShutdownGrace time.Duration
 	// Observer is told of every REST call, for metrics; nil observes nothing.
 	Observer Observer
+	// Limiter, when set, holds the global cap on REST calls (GlobalRate) as a budget shared with
+	// every other replica: the Redis store's. Its outages are paced through in process
+	// (bot.Pacer). Nil keeps the cap in this process alone. discordgo's per-route limiter works
+	// behind it either way.
+	Limiter bot.Limiter
 }
 
 var (
@@ -154,6 +161,7 @@ type Adapter struct {
 	connected atomic.Bool
 	work      sync.WaitGroup
 	dms       map[string]string // user id → DM channel id
+	pacer     *bot.Pacer        // the global cap on REST calls outside interactions
 }
 
 var _ bot.Sender = (*Adapter)(nil)
@@ -181,6 +189,7 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 		a.clock = realClock{}
 	}
 	routeLibraryLog(a.log)
+	a.pacer = bot.NewPacer(cfg.Limiter, a.clock.Now, a.log)
 	a.commands = h.Commands()
 	a.byName = map[string]bot.CommandInfo{}
 	for _, c := range a.commands {

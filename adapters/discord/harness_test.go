@@ -125,9 +125,19 @@ func newChallengeHarness(t *testing.T) *harness {
 	return startHarness(t, true)
 }
 
+// newHarnessOn is newHarness on a fake the test has set up.
+func newHarnessOn(t *testing.T, srv *discordtest.Server, configure ...func(*discord.Config)) *harness {
+	t.Helper()
+	return startHarnessOn(t, srv, false, configure...)
+}
+
 func startHarness(t *testing.T, challenges bool, configure ...func(*discord.Config)) *harness {
 	t.Helper()
-	srv := discordtest.NewServer(t)
+	return startHarnessOn(t, discordtest.NewServer(t), challenges, configure...)
+}
+
+func startHarnessOn(t *testing.T, srv *discordtest.Server, challenges bool, configure ...func(*discord.Config)) *harness {
+	t.Helper()
 	h := &harness{t: t, srv: srv, clock: srv.Clock(), store: &gatedStore{Memory: storetest.NewMemory()}, logs: &logRecorder{}}
 	k, b := embedded(t)
 	engine, err := quiz.NewEngine(quiz.Config{Bank: b, Store: h.store, Boards: h.store, Reports: h.store})

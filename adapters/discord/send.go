@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -39,7 +40,11 @@ func (a *Adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) (bo
 	var last *discordgo.Message
 	for _, m := range render(r) {
 		send := &discordgo.MessageSend{Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: none()}
-		if last, err = a.sess.ChannelMessageSendComplex(channel, send, discordgo.WithContext(ctx)); err != nil {
+		err = a.rest(ctx, func(opts ...discordgo.RequestOption) (err error) {
+			last, err = a.sess.ChannelMessageSendComplex(channel, send, opts...)
+			return err
+		})
+		if err != nil {
 			return "", classify(err)
 		}
 	}
@@ -67,7 +72,11 @@ func (a *Adapter) Edit(ctx context.Context, to bot.Destination, ref bot.MessageR
 	}
 	d := responseData(msgs[0], true)
 	edit := &discordgo.MessageEdit{ID: id, Channel: channel, Content: &d.Content, Embeds: &d.Embeds, Components: &d.Components, AllowedMentions: d.AllowedMentions}
-	if _, err := a.sess.ChannelMessageEditComplex(edit, discordgo.WithContext(ctx)); err != nil {
+	err := a.rest(ctx, func(opts ...discordgo.RequestOption) error {
+		_, err := a.sess.ChannelMessageEditComplex(edit, opts...)
+		return err
+	})
+	if err != nil {
 		var re *discordgo.RESTError
 		if errors.As(err, &re) && re.Message != nil && re.Message.Code == discordgo.ErrCodeUnknownMessage {
 			return fmt.Errorf("discord: %w: %s", bot.ErrNotEditable, describe(err))
@@ -75,8 +84,7 @@ func (a *Adapter) Edit(ctx context.Context, to bot.Destination, ref bot.MessageR
 		return classify(err)
 	}
 	for _, m := range msgs[1:] {
-		send := &discordgo.MessageSend{Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: none()}
-		if _, err := a.sess.ChannelMessageSendComplex(channel, send, discordgo.WithContext(ctx)); err != nil {
+		if err := a.post(ctx, channel, &discordgo.MessageSend{Content: m.content, Embeds: m.embeds, Components: m.components, AllowedMentions: none()}); err != nil {
 			return classify(err)
 		}
 	}
@@ -109,7 +117,11 @@ func (a *Adapter) dmChannel(ctx context.Context, userID string) (string, error) 
 	if ok {
 		return id, nil
 	}
-	ch, err := a.sess.UserChannelCreate(userID, discordgo.WithContext(ctx))
+	var ch *discordgo.Channel
+	err := a.rest(ctx, func(opts ...discordgo.RequestOption) (err error) {
+		ch, err = a.sess.UserChannelCreate(userID, opts...)
+		return err
+	})
 	if err != nil {
 		return "", fmt.Errorf("opening the DM channel: %w", err)
 	}
@@ -124,7 +136,7 @@ func (a *Adapter) dmChannel(ctx context.Context, userID string) (string, error) 
 
 // sendAll posts the replies to a channel in order, the first as a reply to replyTo when set, and
 // returns the first error (classified); the rest are not sent, since they would fail the same way
-// or arrive out of order. discordgo's rate limiter paces these calls.
+// or arrive out of order. The global cap and discordgo's per-route limiter pace these calls.
 func (a *Adapter) sendAll(ctx context.Context, channel, replyTo string, replies []bot.Reply) error {
 	for _, r := range replies {
 		for _, m := range render(r) {
@@ -134,7 +146,7 @@ func (a *Adapter) sendAll(ctx context.Context, channel, replyTo string, replies 
 				send.Reference = &discordgo.MessageReference{MessageID: replyTo, ChannelID: channel, FailIfNotExists: &no}
 				replyTo = ""
 			}
-			if _, err := a.sess.ChannelMessageSendComplex(channel, send, discordgo.WithContext(ctx)); err != nil {
+			if err := a.post(ctx, channel, send); err != nil {
 				return classify(err)
 			}
 		}
@@ -175,4 +187,20 @@ func classify(err error) error {
 		return fmt.Errorf("%w: discord %d %s", bot.ErrUnreachable, re.Message.Code, re.Message.Message)
 	}
 	return err
+}
+
+// post creates one message in the channel under the adapter's REST policy (rest). Each try
+// reads its files from the start: a retry after a 429 or a 5xx must upload them whole again.
+func (a *Adapter) post(ctx context.Context, channel string, send *discordgo.MessageSend) error {
+	return a.rest(ctx, func(opts ...discordgo.RequestOption) error {
+		for _, f := range send.Files {
+			if s, ok := f.Reader.(io.Seeker); ok {
+				if _, err := s.Seek(0, io.SeekStart); err != nil {
+					return err
+				}
+			}
+		}
+		_, err := a.sess.ChannelMessageSendComplex(channel, send, opts...)
+		return err
+	})
 }

@@ -82,7 +82,7 @@ func (a *Adapter) call(ctx context.Context, to *target, method string, fn func(a
 	for {
 		rctx := ctx
 		if to != nil {
-			if err := a.limit.wait(ctx, to.key, to.group); err != nil {
+			if err := a.pace(ctx, to); err != nil {
 				return nil, err
 			}
 			// Nothing new goes out once shutdown has cut in; but a message already on its way is

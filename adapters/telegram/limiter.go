@@ -2,19 +2,22 @@ package telegram
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"time"
+
+	"github.com/pybrarian/pybrarian/bot"
 )
 
 // Telegram's flood limits (Bot FAQ, "Broadcasting to users"): about one message a second per chat
 // with short bursts tolerated, twenty a minute per group, about thirty a second overall. Going over
 // earns 429s that stall the chat far longer than waiting our turn.
 const (
-	chatRate    = 1.0 // messages per second to one chat
+	chatRate    = 1 // messages per second to one chat
 	chatBurst   = 3
 	groupWindow = time.Minute
 	groupMax    = 20
-	globalRate  = 30.0
+	globalRate  = 30
 	globalBurst = 30
 )
 
@@ -117,4 +120,40 @@ func (l *limiter) chat(key string, now time.Time) *chatLimit {
 	c := &chatLimit{bucket: newBucket(chatRate, chatBurst, now), used: now}
 	l.chats[key] = c
 	return c
+}
+
+// The flood limits as bot.Rates, for a shared Limiter. GCRA lets a burst through and then one
+// event per interval, which bounds any window of length W at Burst-1+⌈W/interval⌉ events; the
+// rates are chosen so that bound is Telegram's limit itself, across every replica:
+//   - the bot: 30 a second, no burst (at most 30 in any second);
+//   - a chat: bursts of 3, then one a second, as the in-process limiter allows;
+//   - a group: bursts of 5, then one every 3.75 s (16 a minute), so never more than 20 in any
+//     minute; a steady 20 a minute would allow 24 once a burst is added.
+const (
+	globalKey  = "telegram:global"
+	groupRate  = 16
+	groupBurst = 5
+)
+
+// rates are the budgets a message to the chat spends from.
+func rates(to *target) []bot.Rate {
+	r := []bot.Rate{
+		{Key: globalKey, Limit: globalRate, Period: time.Second, Burst: 1},
+		{Key: "telegram:chat:" + strconv.FormatInt(to.id, 10), Limit: chatRate, Period: time.Second, Burst: chatBurst},
+	}
+	if to.group {
+		r = append(r, bot.Rate{Key: "telegram:group:" + strconv.FormatInt(to.id, 10), Limit: groupRate, Period: groupWindow, Burst: groupBurst})
+	}
+	return r
+}
+
+// pace waits until a message to the chat may go out, and counts it: on the shared budgets when a
+// Limiter is configured, else in process.
+func (a *Adapter) pace(ctx context.Context, to *target) error {
+	if a.shared == nil {
+		return a.limit.wait(ctx, to.key, to.group)
+	}
+	return bot.Wait(ctx, a.shared, rates(to), func(ctx context.Context, d time.Duration) error {
+		return sleep(ctx, a.clock, d)
+	})
 }

@@ -104,6 +104,12 @@ type Config struct {
 	ShutdownGrace time.Duration
 	// Observer is told of every Bot API call, for metrics; nil observes nothing.
 	Observer Observer
+	// Limiter, when set, holds the flood limits (30 messages a second for the bot, one a second
+	// per chat, twenty a minute per group) as budgets shared with every other replica and with
+	// the daily tip's fan-out: the Redis store's, so replicas together stay within Telegram's
+	// limits. Its outages are paced through in process (bot.Pacer). Nil keeps the limits in this
+	// process alone, right for a single replica.
+	Limiter bot.Limiter
 }
 
 // Observer receives each Bot API call's method, result ("ok", "429", "403", "4xx", "5xx" or
@@ -153,7 +159,8 @@ type Adapter struct {
 	self   tgbotapi.User
 	once   bot.Once
 
-	limit  *limiter
+	limit  *limiter   // the flood limits in process, without Config.Limiter
+	shared *bot.Pacer // the flood limits as shared budgets, with Config.Limiter
 	work   *serial
 	admins admins
 
@@ -209,6 +216,9 @@ func New(cfg Config, h Handler, store Store) (*Adapter, error) {
 		a.http = &http.Client{}
 	}
 	a.limit = newLimiter(a.clock)
+	if cfg.Limiter != nil {
+		a.shared = bot.NewPacer(cfg.Limiter, a.clock.Now, a.log)
+	}
 	// The library's constructors all call getMe; a bare client does not.
 	a.client = &tgbotapi.BotAPI{Token: cfg.Token, Client: a.doer(context.Background()), Buffer: 100}
 	a.client.SetAPIEndpoint(cfg.Endpoint)

@@ -191,11 +191,13 @@ func (m *Main) Run(ctx context.Context) error {
 		return err
 	}
 
+	pacer := newPacer(raw, metrics, m.log)
+
 	var adapters []adapter
 	var http httpServers
 	if m.Config.TelegramToken != "" {
 		cfg := m.Config.telegram(m.log)
-		cfg.Observer = metrics
+		cfg.Observer, cfg.Limiter = metrics, pacer
 		tg, err := telegram.New(cfg, core, st)
 		if err != nil {
 			return err
@@ -209,7 +211,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	if m.Config.DiscordToken != "" {
 		cfg := m.Config.discord(m.log)
-		cfg.Observer = metrics
+		cfg.Observer, cfg.Limiter = metrics, pacer
 		dc, err := discord.New(cfg, core)
 		if err != nil {
 			return err
@@ -267,6 +269,19 @@ func (m *Main) Run(ctx context.Context) error {
 	err = errors.Join(err, <-runnerDone)
 	stopHTTP()
 	return errors.Join(err, <-httpDone)
+}
+
+// newPacer is the rate limiter every sender spends from (the platform adapters' flood limits,
+// and the daily tip's fan-out at bot.FanoutRate): on Redis one budget for all replicas, timed and
+// counted as the store operation "reserve", paced in process while Redis is down; on the embedded
+// store, which one process owns, in process. It runs on the real clock, as the adapters' waits
+// do, whatever Main.Now says.
+func newPacer(st backend, m *ops.Metrics, log *slog.Logger) *bot.Pacer {
+	var shared bot.Limiter
+	if rs, ok := st.(*redis.Store); ok {
+		shared = ops.InstrumentLimiter("redis", rs, m)
+	}
+	return bot.NewPacer(shared, nil, log)
 }
 
 // lostCredits reads the Redis store's count of dropped leaderboard credits; the embedded store

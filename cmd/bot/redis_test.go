@@ -1,9 +1,13 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 
+	"github.com/pybrarian/pybrarian/adapters/telegram/telegramtest"
 	"github.com/pybrarian/pybrarian/store/redis/redistest"
 )
 
@@ -91,4 +95,58 @@ func TestReportsFromRedis(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "unclear wording") {
 		t.Errorf("bot reports on Redis: exit %d\n%s%s", code, out, stderr)
 	}
+}
+
+// TestTelegramOnRedisSharesFloodLimits runs the real Main with Telegram and Redis: every message
+// out spends from the flood budgets in Redis (a reservation, and another after each wait), which
+// the metrics time as the store operation "reserve".
+func TestTelegramOnRedisSharesFloodLimits(t *testing.T) {
+	rs := redistest.Start(t)
+	srv := telegramtest.NewServer(t)
+	env := map[string]string{
+		"TELEGRAM_TOKEN": telegramtest.Token, "TELEGRAM_API_ENDPOINT": srv.Endpoint(),
+		"REDIS_URL": rs.URL(), "BOT_HTTP_ADDR": "127.0.0.1:0",
+	}
+	m := NewMain(strings.NewReader(""), io.Discard, io.Discard, func(k string) string { return env[k] })
+	if err := m.ParseFlags(nil); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- m.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		m.Close()
+	}()
+	<-m.Listening()
+	srv.WaitLongPolling(t)
+	for id, text := range []string{"/lib pandas", "/help"} {
+		srv.PushUpdate(map[string]any{"message": map[string]any{
+			"message_id": id + 1, "date": 1, "text": text,
+			"chat":     map[string]any{"id": 42, "type": "private"},
+			"from":     map[string]any{"id": 42, "first_name": "Ada", "language_code": "en"},
+			"entities": []map[string]any{{"type": "bot_command", "offset": 0, "length": strings.IndexByte(text+" ", ' ')}},
+		}})
+	}
+	srv.WaitCall(t, "sendMessage", 2)
+	_, metrics := get(t, "http://"+m.HTTPAddrs()["127.0.0.1:0"]+"/metrics")
+	line := grepLines(metrics, `pybrarian_store_operation_seconds_count{op="reserve",store="redis"}`)
+	var n int
+	if _, err := fmt.Sscanf(line[strings.LastIndexByte(line, ' ')+1:], "%d", &n); err != nil || n < 2 {
+		t.Errorf("reservations in Redis: %q, want one or more per message sent (2)", line)
+	}
+}
+
+// grepLines returns the lines of s that contain substr.
+func grepLines(s, substr string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, substr) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -21,6 +21,10 @@
 //	pyb:challenges:due                        zset  chat -> Unix ms its challenge next needs the runner
 //	pyb:reports                               list  JSON card reports, newest first, at most 10,000
 //	pyb:poll:<poll id>                        string what a Telegram quiz poll asks, for a week
+//	pyb:{limit}:<rate key>                    string a rate limit's GCRA theoretical arrival time, in
+//	                                                µs on the server's clock (telegram:global,
+//	                                                telegram:chat:<id>, discord:global, fanout, …);
+//	                                                expires once its budget is whole again
 //
 // The three leaderboard keys expire five weeks after their last credit. The credited-answer set
 // holds a digest of each answer id rather than the id itself, because answer ids contain the user
@@ -40,6 +44,10 @@
 // Redis, credits the chat's leaderboard: one round trip. On a Cluster the chat's keys live on
 // another slot, so the credit is a second, idempotent script run after the learner's write
 // succeeded.
+//
+// A rate-limit reservation (bot.Limiter) is one script over every budget a message spends from,
+// all of them under the one hash tag {limit}, so on a Cluster too it is atomic and one round trip
+// (see limitTag for why they share a slot).
 //
 // A press of a group challenge's button is one script on the chat's slot: it checks that the
 // question is the open one and its deadline not past, records the player's first answer

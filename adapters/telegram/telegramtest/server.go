@@ -64,6 +64,9 @@ type Call struct {
 	PollID    string
 	// Files are the files uploaded with the call, by form field ("document", "photo").
 	Files map[string]File
+	// At is when the call arrived, on the clock SetClock gave (zero without one): what rate
+	// limits are judged by, as Telegram judges them on arrival.
+	At time.Time
 }
 
 // File is an uploaded file.
@@ -122,6 +125,15 @@ type Server struct {
 	polling    int // getUpdates requests in progress
 	faults     map[string][]Fault
 	members    map[[2]int64]string // (chat, user) -> status getChatMember reports
+	now        func() time.Time
+}
+
+// SetClock stamps every call from now on with now() as it arrives (Call.At), so tests can check
+// the pace of sends on the same clock the adapters wait on.
+func (s *Server) SetClock(now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.now = now
 }
 
 type pending struct {
@@ -343,6 +355,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &Call{Method: method, Form: r.PostForm, Files: files}
 	s.mu.Lock()
+	if s.now != nil {
+		c.At = s.now()
+	}
 	if q := s.faults[method]; len(q) > 0 && token == Token {
 		f := q[0]
 		s.faults[method] = q[1:]
