@@ -103,14 +103,14 @@ func suggestZones(key string) []string {
 				d = dc + 1 // a right city in a wrong area counts a little less
 			}
 		}
-		if d <= allow+1 {
+		if d <= allow {
 			cs = append(cs, cand{n, d})
 		}
 	}
 	slices.SortStableFunc(cs, func(a, b cand) int { return a.d - b.d })
 	var out []string
 	for _, c := range cs {
-		if len(out) == 3 {
+		if len(out) == 3 || c.d > cs[0].d+1 {
 			break
 		}
 		out = append(out, c.name)

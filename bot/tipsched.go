@@ -1,0 +1,241 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/pybrarian/pybrarian/bot/tip"
+	"github.com/pybrarian/pybrarian/content"
+)
+
+// FanoutRate caps how fast daily tips go out, across every replica sharing the limiter: below
+// the platforms' own limits (Telegram's 30 messages a second), so replies keep their headroom.
+var FanoutRate = Rate{Key: "tips:fanout", Limit: 25, Period: time.Second, Burst: 5}
+
+// TipSchedulerConfig tunes the daily-tip scheduler; the zero value serves.
+type TipSchedulerConfig struct {
+	// Limiter paces the fan-out at FanoutRate, shared with the replies that spend from the same
+	// budget. Nil paces this process alone, at the same rate.
+	Limiter Limiter
+	// Lease is how long a claimed subscription stays this scheduler's before another may take
+	// it over, assuming this one died (default 2 min). A batch must be sent within it.
+	Lease time.Duration
+	// Batch is how many subscriptions one claim takes (default 25: a second of fan-out).
+	Batch int
+}
+
+// TipScheduler delivers daily tips: each tick it claims the subscriptions whose time has come,
+// sends each chat today's tip once (a delivery claim per chat and local date makes a retry after
+// a crash safe, however many replicas tick), and schedules the next one in the chat's zone.
+type TipScheduler struct {
+	b       *Bot
+	store   tip.Store
+	once    Once
+	limiter Limiter
+	local   *pacer
+	lease   time.Duration
+	batch   int
+}
+
+// ErrNoTips means the core was built without a tip store (Config.Tips) or claims (Config.Claims).
+var ErrNoTips = errors.New("bot: daily tips need Config.Tips and Config.Claims")
+
+// TipScheduler returns the scheduler of the core's daily tips. The program calls its Tick on a
+// schedule (a cron job each minute); several replicas may do so at once.
+func (b *Bot) TipScheduler(cfg TipSchedulerConfig) (*TipScheduler, error) {
+	if b.tips == nil || b.claims == nil {
+		return nil, ErrNoTips
+	}
+	s := &TipScheduler{b: b, store: b.tips, limiter: cfg.Limiter, lease: cfg.Lease, batch: cfg.Batch,
+		local: newPacer(FanoutRate)}
+	if s.lease <= 0 {
+		s.lease = 2 * time.Minute
+	}
+	if s.batch <= 0 {
+		s.batch = 25
+	}
+	// The delivery claim outlives its date in every zone, so a tip is never sent twice for it.
+	s.once = Once{Claims: b.claims, Owner: b.replica, Lease: s.lease, Keep: 50 * time.Hour}
+	return s, nil
+}
+
+// TickReport counts what one Tick did.
+type TickReport struct {
+	Sent, Failed, Skipped int
+	// Released are subscriptions given back unsent (shutdown, a store error): due again at
+	// once, for the next tick or the next start.
+	Released int
+}
+
+// Tick delivers every tip due at now, batch by batch, and returns when none is left or ctx ends.
+// A tip due on an earlier local date than now's (the bot was down that day) is skipped, not
+// sent late. When ctx ends mid-batch, the subscriptions not yet sent are released, due again at
+// once; the error is then ctx's.
+func (s *TipScheduler) Tick(ctx context.Context, now time.Time) (TickReport, error) {
+	var rep TickReport
+	for ctx.Err() == nil {
+		claimed, err := s.store.ClaimDue(ctx, now, s.b.now().Add(s.lease), s.batch)
+		if err != nil {
+			return rep, err
+		}
+		if len(claimed) == 0 {
+			break
+		}
+		var back []tip.Resched
+		for _, c := range claimed {
+			if ctx.Err() != nil {
+				back = append(back, tip.Resched{Chat: c.Chat, Lease: c.Lease, Next: c.Next})
+				rep.Released++
+				continue
+			}
+			if r, ok := s.deliver(ctx, c, now, &rep); ok {
+				back = append(back, r)
+			}
+		}
+		// Put them back even while shutting down: that is what makes a stop lose nothing.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		err = s.store.Reschedule(rctx, back)
+		cancel()
+		if err != nil {
+			// The claims lapse by themselves: the subscriptions come back after the lease, and
+			// their delivery claims keep anything from going twice.
+			return rep, err
+		}
+	}
+	return rep, ctx.Err()
+}
+
+// deliver sends one claimed subscription its tip, and says when it is next due; false when the
+// subscription has ended.
+func (s *TipScheduler) deliver(ctx context.Context, c tip.Claimed, now time.Time, rep *TickReport) (tip.Resched, bool) {
+	b := s.b
+	back := tip.Resched{Chat: c.Chat, Lease: c.Lease}
+	loc, err := tip.LoadZone(c.Zone)
+	if err != nil {
+		b.log.Warn("a subscription's zone does not load here; using UTC", "chat", c.Chat, "zone", c.Zone)
+		loc = time.UTC
+	}
+	back.Next, _ = tip.Next(now, c.At, loc)
+	day := tip.DateOf(c.Next, loc)
+	if day < tip.DateOf(now, loc) {
+		rep.Skipped++
+		b.obs.Tip("skipped")
+		b.log.Info("a tip due on an earlier day was skipped", "chat", c.Chat, "date", day)
+		return back, true
+	}
+	to := Destination{Platform: c.Platform, ChatID: c.ChatID, Chat: Private, Locale: c.Lang}
+	if c.Group {
+		to.Chat = Group
+	}
+	res, err := s.once.Do(ctx, "tip:"+c.Chat+":"+string(day), func(ctx context.Context) error {
+		t, ok := b.deck.On(day)
+		if !ok {
+			return errors.New("the knowledge base has no tips")
+		}
+		lang := content.Lang(c.Lang)
+		due := 0
+		if !c.Group && c.User != "" && b.quiz != nil {
+			st, err := b.quiz.Stats(ctx, c.User, now, loc)
+			if err != nil {
+				b.log.Warn("counting a learner's due cards for their tip", "chat", c.Chat, "err", err)
+			} else {
+				due = st.DueNow
+			}
+		}
+		if err := s.pace(ctx); err != nil {
+			return err
+		}
+		return b.Send(ctx, to, []Reply{b.tipReply(lang, t, due)})
+	})
+	switch {
+	case res == AlreadyDone:
+		rep.Skipped++
+		b.obs.Tip("skipped")
+	case res == Busy && err == nil:
+		// Another scheduler is sending it (its claim lapsed here while it worked): look again
+		// in a minute, when it will be done.
+		back.Next = now.Add(time.Minute)
+	case res == Busy:
+		b.log.Warn("claiming a tip's delivery", "chat", c.Chat, "err", err)
+		back.Next = c.Next
+		rep.Released++
+	case err == nil:
+		rep.Sent++
+		b.obs.Tip("sent")
+	case errors.Is(err, ErrUnreachable):
+		rep.Failed++
+		b.obs.Tip("failed")
+		if derr := s.store.DeleteSubscription(context.WithoutCancel(ctx), c.Chat); derr != nil {
+			b.log.Error("ending the subscription of an unreachable chat", "chat", c.Chat, "err", derr)
+			return back, true
+		}
+		b.log.Info("subscription ended: the chat is unreachable", "chat", c.Chat, "err", err)
+		return back, false
+	case ctx.Err() != nil:
+		back.Next = c.Next // cut short by shutdown: due again at once
+		rep.Released++
+	default:
+		rep.Failed++
+		b.obs.Tip("failed")
+		b.log.Warn("a tip could not be sent; trying again in five minutes", "chat", c.Chat, "err", err)
+		if retry := now.Add(5 * time.Minute); tip.DateOf(retry, loc) == day {
+			back.Next = retry
+		}
+	}
+	return back, true
+}
+
+// pace waits for the fan-out's turn under FanoutRate: the shared limiter's, or when there is
+// none or it cannot answer, this process's own.
+func (s *TipScheduler) pace(ctx context.Context) error {
+	for {
+		var wait time.Duration
+		var err error
+		if s.limiter != nil {
+			wait, err = s.limiter.Reserve(ctx, []Rate{FanoutRate})
+		}
+		if s.limiter == nil || err != nil {
+			wait = s.local.reserve(time.Now())
+		}
+		if wait <= 0 {
+			return nil
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// pacer is an in-process GCRA bucket: events at most r.Limit per r.Period, r.Burst at once.
+type pacer struct {
+	mu       sync.Mutex
+	interval time.Duration
+	burst    time.Duration
+	tat      time.Time // theoretical arrival time of the next event
+}
+
+func newPacer(r Rate) *pacer {
+	iv := r.Period / time.Duration(max(r.Limit, 1))
+	return &pacer{interval: iv, burst: iv * time.Duration(max(r.Burst, 1))}
+}
+
+// reserve takes an event at now and returns 0, or how long to wait before asking again.
+func (p *pacer) reserve(now time.Time) time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	tat := p.tat
+	if tat.Before(now) {
+		tat = now
+	}
+	if allow := tat.Add(p.interval - p.burst); now.Before(allow) {
+		return allow.Sub(now)
+	}
+	p.tat = tat.Add(p.interval)
+	return 0
+}
