@@ -107,9 +107,10 @@ func wall(t time.Time, loc *time.Location) int64 {
 // Next is the first delivery at time at in loc strictly after after, with the local date it
 // delivers for. A time still ahead today is today's.
 func Next(after time.Time, at TimeOfDay, loc *time.Location) (time.Time, Date) {
-	l := after.In(loc)
+	y0, m0, d0 := after.In(loc).Date()
 	for i := -1; i <= 2; i++ {
-		y, m, d := l.AddDate(0, 0, i).Date()
+		// Calendar arithmetic on a civil date: a local midnight the clocks skip cannot move it.
+		y, m, d := time.Date(y0, m0, d0+i, 12, 0, 0, 0, time.UTC).Date()
 		t := Delivery(y, m, d, at, loc)
 		if t.After(after) {
 			return t, Date(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly))
