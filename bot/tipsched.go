@@ -118,12 +118,19 @@ func (s *TipScheduler) deliver(ctx context.Context, c tip.Claimed, now time.Time
 		loc = time.UTC
 	}
 	back.Next, _ = tip.Next(now, c.At, loc)
-	day := tip.DateOf(c.Next, loc)
-	if day < tip.DateOf(now, loc) {
+	day, today := tip.DateOf(c.Next, loc), tip.DateOf(now, loc)
+	if day < today {
+		// The bot was down on that day: that tip is stale. Today's goes out if its time has
+		// come, else at its time.
 		rep.Skipped++
 		b.obs.Tip("skipped")
 		b.log.Info("a tip due on an earlier day was skipped", "chat", c.Chat, "date", day)
-		return back, true
+		y, m, d := now.In(loc).Date()
+		if due := tip.Delivery(y, m, d, c.At, loc); due.After(now) {
+			back.Next = due
+			return back, true
+		}
+		day = today
 	}
 	to := Destination{Platform: c.Platform, ChatID: c.ChatID, Chat: Private, Locale: c.Lang}
 	if c.Group {
