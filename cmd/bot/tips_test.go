@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -181,5 +182,36 @@ func TestTipThroughTelegram(t *testing.T) {
 	// Unblocked, the learner asks: the subscription is gone.
 	if c := send(ada, "private", ada, "/subscription"); !strings.Contains(c.Get("text"), "no daily tip") {
 		t.Errorf("/subscription after the chat blocked the bot = %q, want it ended", c.Get("text"))
+	}
+}
+
+func TestTipCronIsValidated(t *testing.T) {
+	for _, spec := range []string{"every minute", "* * * *", "61 * * * *"} {
+		code, _, stderr := runBot(t, []string{"-tip-cron", spec}, "", map[string]string{})
+		if code != 2 || !strings.Contains(stderr, "BOT_TIP_CRON / -tip-cron") {
+			t.Errorf("-tip-cron %q: exit %d, stderr %q; want 2 and an error naming the setting", spec, code, stderr)
+		}
+	}
+	code, _, stderr := runBot(t, nil, "/tip\n", map[string]string{"BOT_TIP_CRON": "*/5 * * * *"})
+	if code != 0 {
+		t.Errorf("BOT_TIP_CRON=*/5 * * * *: exit %d, %s", code, stderr)
+	}
+}
+
+// TestEveryVariableIsDocumented checks that README's configuration table has a row for every
+// environment variable the program reads, with its flag.
+func TestEveryVariableIsDocumented(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range envVars {
+		row := "| `" + v.name + "` | "
+		if v.flag != "" {
+			row += "`" + v.flag + "` |"
+		}
+		if !strings.Contains(string(readme), row) {
+			t.Errorf("README's configuration table has no row starting %q", row)
+		}
 	}
 }
