@@ -106,6 +106,7 @@ type harness struct {
 	core  *bot.Bot
 	a     *discord.Adapter
 	logs  *logRecorder
+	tips  *bot.TipScheduler // with daily tips only
 	stop  context.CancelFunc
 	done  chan error
 }
@@ -125,7 +126,19 @@ func newChallengeHarness(t *testing.T) *harness {
 	return startHarness(t, true)
 }
 
+// newTipHarness is newHarness with daily tips in the core, on the fake's clock; the test drives
+// the scheduler with h.tips.Tick.
+func newTipHarness(t *testing.T) *harness {
+	t.Helper()
+	return startHarnessWith(t, false, true)
+}
+
 func startHarness(t *testing.T, challenges bool, configure ...func(*discord.Config)) *harness {
+	t.Helper()
+	return startHarnessWith(t, challenges, false, configure...)
+}
+
+func startHarnessWith(t *testing.T, challenges, tips bool, configure ...func(*discord.Config)) *harness {
 	t.Helper()
 	srv := discordtest.NewServer(t)
 	h := &harness{t: t, srv: srv, clock: srv.Clock(), store: &gatedStore{Memory: storetest.NewMemory()}, logs: &logRecorder{}}
@@ -138,9 +151,17 @@ func startHarness(t *testing.T, challenges bool, configure ...func(*discord.Conf
 	if challenges {
 		bc.Challenges, bc.Claims = quiz.NewChallenges(engine, h.store), h.store
 	}
+	if tips {
+		bc.Tips, bc.Claims = h.store, h.store
+	}
 	h.core, err = bot.New(bc)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if tips {
+		if h.tips, err = h.core.TipScheduler(bot.TipSchedulerConfig{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cfg := discord.Config{Token: discordtest.Token, APIBase: srv.URL(), Clock: h.clock, Logger: slog.New(h.logs)}
 	for _, c := range configure {
