@@ -6,10 +6,33 @@ import (
 	"time"
 )
 
-// Subscription is one chat's daily tip: where it goes, when, and in which language.
+// Kind is what a subscription delivers.
+type Kind string
+
+// Kinds of subscription.
+const (
+	// KindTip is the daily library tip.
+	KindTip Kind = ""
+	// KindRemind is a learner's reminder of their due cards (/remind), sent only when some are.
+	KindRemind Kind = "remind"
+)
+
+// Key is the store key of a chat's subscription of kind k: the chat's key for its tip,
+// "remind:" and the chat's key for its reminder.
+func Key(k Kind, chat string) string {
+	if k == KindTip {
+		return chat
+	}
+	return string(k) + ":" + chat
+}
+
+// Subscription is one chat's daily tip, or one learner's daily reminder: where it goes, when,
+// and in which language.
 type Subscription struct {
-	// Chat is the chat's key, "platform:chat id"; a chat has at most one subscription.
+	// Chat is the subscription's key, Key(Kind, "platform:chat id"): a chat has at most one
+	// subscription of each kind.
 	Chat     string
+	Kind     Kind
 	Platform string
 	ChatID   string
 	// Group is set for group chats. In a private chat User is the learner, whose due cards the

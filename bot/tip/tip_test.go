@@ -262,12 +262,17 @@ func TestDeckCyclesThroughEveryTip(t *testing.T) {
 }
 
 func TestEncodeSubscription(t *testing.T) {
-	s := Subscription{Chat: "telegram:-100", Platform: "telegram", ChatID: "-100", Group: true, At: 8*60 + 30, Zone: "Asia/Shanghai", Lang: "zh"}
-	got, err := DecodeSubscription(EncodeSubscription(s))
-	if err != nil || got != s {
-		t.Errorf("DecodeSubscription(EncodeSubscription(%+v)) = %+v, %v", s, got, err)
+	for _, s := range []Subscription{
+		{Chat: "telegram:-100", Platform: "telegram", ChatID: "-100", Group: true, At: 8*60 + 30, Zone: "Asia/Shanghai", Lang: "zh"},
+		{Chat: "remind:discord:7", Kind: KindRemind, Platform: "discord", ChatID: "7", User: "discord:7", At: 0, Zone: "UTC", Lang: "en"},
+	} {
+		got, err := DecodeSubscription(EncodeSubscription(s))
+		if err != nil || got != s {
+			t.Errorf("DecodeSubscription(EncodeSubscription(%+v)) = %+v, %v", s, got, err)
+		}
 	}
-	for _, bad := range []string{"", "2\tx", "1\ttelegram\t1\tx\t\t0\tUTC\ten", "1\ttelegram\t1\tp\t\t2000\tUTC\ten"} {
+	for _, bad := range []string{"", "2\tx", "1\ttelegram\t1\tx\t\t0\tUTC\ten\t", "1\ttelegram\t1\tp\t\t2000\tUTC\ten\t",
+		"1\ttelegram\t1\tp\t\t0\tUTC\ten\tweekly", "1\ttelegram\t1\tp\t\t0\tUTC\ten"} {
 		if _, err := DecodeSubscription([]byte(bad)); !errors.Is(err, ErrCorrupt) {
 			t.Errorf("DecodeSubscription(%q) = %v, want ErrCorrupt", bad, err)
 		}

@@ -88,11 +88,24 @@ func testTipSubscriptions(t *testing.T, open Factory) {
 	if got, _ := s.Subscription(ctx, "test:1"); got.At != changed.At || got.Zone != "Asia/Shanghai" || !got.Next.Equal(changed.Next) {
 		t.Errorf("Subscription after a second Put = %+v, want %+v", got, changed)
 	}
+	// The same chat's reminder is a subscription of its own.
+	remind := sub("1", tt0.Add(2*time.Hour))
+	remind.Chat, remind.Kind = tip.Key(tip.KindRemind, "test:1"), tip.KindRemind
+	mustPut(t, s, remind)
+	if got, err := s.Subscription(ctx, "remind:test:1"); err != nil || !got.Next.Equal(remind.Next) || got.Kind != tip.KindRemind || got.Chat != "remind:test:1" {
+		t.Errorf("the chat's reminder = %+v, %v; want %+v", got, err, remind)
+	}
 	if err := s.DeleteSubscription(ctx, "test:1"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Subscription(ctx, "test:1"); !errors.Is(err, tip.ErrNotSubscribed) {
 		t.Errorf("Subscription after Delete: err = %v, want ErrNotSubscribed", err)
+	}
+	if _, err := s.Subscription(ctx, "remind:test:1"); err != nil {
+		t.Errorf("deleting the chat's tip took its reminder: %v", err)
+	}
+	if err := s.DeleteSubscription(ctx, "remind:test:1"); err != nil {
+		t.Fatal(err)
 	}
 	if err := s.DeleteSubscription(ctx, "test:1"); err != nil {
 		t.Errorf("deleting a subscription twice: %v", err)
