@@ -22,6 +22,13 @@ func T(lang content.Lang, id msgID, args ...any) string {
 }
 
 const (
+	msgHelpRemind              msgID = "help-remind"
+	msgRemindSet               msgID = "remind-set"
+	msgRemindIs                msgID = "remind-is"
+	msgRemindNone              msgID = "remind-none"
+	msgRemindOff               msgID = "remind-off"
+	msgRemindPrivate           msgID = "remind-private"
+	msgRemindBadTime           msgID = "remind-bad-time"
 	msgHelpSubscribe           msgID = "help-subscribe"
 	msgHelpUnsubscribe         msgID = "help-unsubscribe"
 	msgHelpSubscription        msgID = "help-subscription"
@@ -265,6 +272,13 @@ var catalog = map[msgID]content.Text{
 	msgInMinutes:               {EN: "in %d min", ZH: "%d 分钟后"},
 	msgInHours:                 {EN: "in %d h", ZH: "%d 小时后"},
 	msgInHoursMinutes:          {EN: "in %d h %d min", ZH: "%d 小时 %d 分钟后"},
+	msgHelpRemind:              {EN: "a private message at HH:MM on days you have cards due; off stops it", ZH: "在有卡片待复习的日子，于 时:分 私信提醒你；off 关闭"},
+	msgRemindSet:               {EN: "I'll message you at %s %s on days when you have cards due. Next check: %s (%s).", ZH: "好的：有卡片待复习的日子，我会在 %s（%s）私信提醒你。下次检查在%s（%s）。"},
+	msgRemindIs:                {EN: "Your reminder: %s %s, on days when you have cards due. Next check: %s (%s). /remind off stops it.", ZH: "你的提醒：%s（%s），有卡片待复习的日子发送。下次检查在%s（%s）。/remind off 可以关闭。"},
+	msgRemindNone:              {EN: "You have no reminder. Set one with /remind 08:00 and I'll message you at that time on days when you have cards due.", ZH: "你还没有设置提醒。用 /remind 08:00 设置，有卡片待复习的日子我会在那个时间私信你。"},
+	msgRemindOff:               {EN: "Done: no more reminders.", ZH: "好的：不再提醒。"},
+	msgRemindPrivate:           {EN: "Reminders come in a private chat: send /remind to me there.", ZH: "提醒只在私聊中发送：请在和我的私聊里发送 /remind。"},
+	msgRemindBadTime:           {EN: "“%s” is not a time I can read. Write it as HH:MM on a 24-hour clock, or off: /remind 08:00", ZH: "我看不懂时间“%s”。请用 24 小时制的 时:分，或 off：/remind 08:00"},
 	msgDocs:                    {EN: "Docs", ZH: "文档"},
 	msgPyPI:                    {EN: "PyPI", ZH: "PyPI"},
 	msgQuizMe:                  {EN: "Quiz me on this", ZH: "考考我"},

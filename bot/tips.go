@@ -25,11 +25,15 @@ func (b *Bot) tipCommands() []Command {
 		Help: content.Text{EN: "when, on a 24-hour clock (default 09:00)", ZH: "时间，24 小时制（默认 09:00）"}}
 	argZone := Arg{Name: "zone", Label: content.Text{EN: "ZONE", ZH: "时区"},
 		Help: content.Text{EN: "an IANA time zone such as Asia/Shanghai", ZH: "IANA 时区，例如 Asia/Shanghai"}}
-	return append(cmds,
+	cmds = append(cmds,
 		Command{Name: "subscribe", Args: []Arg{argTime, argZone}, Help: catalog[msgHelpSubscribe], Handler: b.cmdSubscribe},
 		Command{Name: "unsubscribe", Help: catalog[msgHelpUnsubscribe], Handler: b.cmdUnsubscribe},
 		Command{Name: "subscription", Help: catalog[msgHelpSubscription], Handler: b.cmdSubscription},
 	)
+	if b.quiz != nil {
+		cmds = append(cmds, b.remindCommand())
+	}
+	return cmds
 }
 
 // parseSubscribe reads /subscribe's arguments: a time, a zone, both (in either order) or neither.
@@ -255,7 +259,7 @@ func inText(lang content.Lang, d time.Duration) string {
 	return T(lang, msgInHoursMinutes, h, m)
 }
 
-// forgetTips ends a learner's private-chat subscription, for /forget.
+// forgetTips ends a learner's private-chat subscription and reminder, for /forget.
 func (b *Bot) forgetTips(ctx context.Context, req *Request) error {
 	if b.tips == nil {
 		return nil
@@ -265,6 +269,9 @@ func (b *Bot) forgetTips(ctx context.Context, req *Request) error {
 		chats = append(chats, req.ChatKey())
 	}
 	for _, c := range chats {
+		if err := b.tips.DeleteSubscription(ctx, tip.Key(tip.KindRemind, c)); err != nil {
+			return err
+		}
 		s, err := b.tips.Subscription(ctx, c)
 		if errors.Is(err, tip.ErrNotSubscribed) {
 			continue

@@ -123,7 +123,9 @@ func (s *TipScheduler) deliver(ctx context.Context, c tip.Claimed, now time.Time
 		// The bot was down on that day: that tip is stale. Today's goes out if its time has
 		// come, else at its time.
 		rep.Skipped++
-		b.obs.Tip("skipped")
+		if c.Kind == tip.KindTip {
+			b.obs.Tip("skipped")
+		}
 		b.log.Info("a tip due on an earlier day was skipped", "chat", c.Chat, "date", day)
 		y, m, d := now.In(loc).Date()
 		if due := tip.Delivery(y, m, d, c.At, loc); due.After(now) {
@@ -136,30 +138,53 @@ func (s *TipScheduler) deliver(ctx context.Context, c tip.Claimed, now time.Time
 	if c.Group {
 		to.Chat = Group
 	}
+	if c.Kind == tip.KindRemind && s.mergedIntoTip(ctx, c) {
+		rep.Skipped++ // the tip at the same minute carries the same line
+		return back, true
+	}
+	quiet := false // a reminder with no cards due says nothing
 	res, err := s.once.Do(ctx, "tip:"+c.Chat+":"+string(day), func(ctx context.Context) error {
-		t, ok := b.deck.On(day)
-		if !ok {
-			return errors.New("the knowledge base has no tips")
-		}
 		lang := content.Lang(c.Lang)
 		due := 0
 		if !c.Group && c.User != "" && b.quiz != nil {
 			st, err := b.quiz.Stats(ctx, c.User, now, loc)
-			if err != nil {
+			switch {
+			case err != nil && c.Kind == tip.KindRemind:
+				return err // a reminder is nothing but the count: try again later
+			case err != nil:
 				b.log.Warn("counting a learner's due cards for their tip", "chat", c.Chat, "err", err)
-			} else {
+			default:
 				due = st.DueNow
 			}
+		}
+		var r Reply
+		if c.Kind == tip.KindRemind {
+			if due == 0 {
+				quiet = true
+				return nil
+			}
+			r = Reply{Text: Text(cardsDueLine(lang, due))}
+		} else {
+			t, ok := b.deck.On(day)
+			if !ok {
+				return errors.New("the knowledge base has no tips")
+			}
+			r = b.tipReply(lang, t, due)
 		}
 		if err := s.pace(ctx); err != nil {
 			return err
 		}
-		return b.Send(ctx, to, []Reply{b.tipReply(lang, t, due)})
+		return b.Send(ctx, to, []Reply{r})
 	})
+	observe := func(result string) {
+		if c.Kind == tip.KindTip {
+			b.obs.Tip(result)
+		}
+	}
 	switch {
-	case res == AlreadyDone:
+	case res == AlreadyDone, res == Ran && err == nil && quiet:
 		rep.Skipped++
-		b.obs.Tip("skipped")
+		observe("skipped")
 	case res == Busy && err == nil:
 		// Another scheduler is sending it (its claim lapsed here while it worked): look again
 		// in a minute, when it will be done.
@@ -170,10 +195,10 @@ func (s *TipScheduler) deliver(ctx context.Context, c tip.Claimed, now time.Time
 		rep.Released++
 	case err == nil:
 		rep.Sent++
-		b.obs.Tip("sent")
+		observe("sent")
 	case errors.Is(err, ErrUnreachable):
 		rep.Failed++
-		b.obs.Tip("failed")
+		observe("failed")
 		if derr := s.store.DeleteSubscription(context.WithoutCancel(ctx), c.Chat); derr != nil {
 			b.log.Error("ending the subscription of an unreachable chat", "chat", c.Chat, "err", derr)
 			return back, true
@@ -185,13 +210,20 @@ func (s *TipScheduler) deliver(ctx context.Context, c tip.Claimed, now time.Time
 		rep.Released++
 	default:
 		rep.Failed++
-		b.obs.Tip("failed")
+		observe("failed")
 		b.log.Warn("a tip could not be sent; trying again in five minutes", "chat", c.Chat, "err", err)
 		if retry := now.Add(5 * time.Minute); tip.DateOf(retry, loc) == day {
 			back.Next = retry
 		}
 	}
 	return back, true
+}
+
+// mergedIntoTip reports whether the reminder falls in the same minute as its chat's tip, which
+// then carries the due-cards line itself.
+func (s *TipScheduler) mergedIntoTip(ctx context.Context, c tip.Claimed) bool {
+	t, err := s.store.Subscription(ctx, tip.Key(tip.KindTip, c.Platform+":"+c.ChatID))
+	return err == nil && t.At == c.At && t.Zone == c.Zone
 }
 
 // pace waits for the fan-out's turn under FanoutRate: the shared limiter's, or when there is
