@@ -26,9 +26,10 @@ type TipSchedulerConfig struct {
 	Batch int
 }
 
-// TipScheduler delivers daily tips: each tick it claims the subscriptions whose time has come,
-// sends each chat today's tip once (a delivery claim per chat and local date makes a retry after
-// a crash safe, however many replicas tick), and schedules the next one in the chat's zone.
+// TipScheduler delivers daily tips and due-card reminders: each tick it claims the subscriptions
+// whose time has come, sends each chat today's tip (or a learner their reminder, when cards are
+// due) once (a delivery claim per subscription and local date makes a retry after a crash safe,
+// however many replicas tick), and schedules the next one in the subscription's zone.
 type TipScheduler struct {
 	b       *Bot
 	store   tip.Store
