@@ -29,7 +29,7 @@ func DecodeSubscription(b []byte) (Subscription, error) {
 		return Subscription{}, ErrCorrupt
 	}
 	at, err := strconv.Atoi(f[5])
-	if err != nil || !TimeOfDay(at).Valid() {
+	if err != nil || !TimeOfDay(at).Valid() || strconv.Itoa(at) != f[5] {
 		return Subscription{}, ErrCorrupt
 	}
 	k := Kind(f[8])
