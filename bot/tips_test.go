@@ -551,3 +551,39 @@ func TestForgetEndsTheSubscription(t *testing.T) {
 		t.Errorf("after /forget, the group's subscription: %v, want it kept (it is the group's)", err)
 	}
 }
+
+// tipCounter is an Observer counting daily tips by result.
+type tipCounter struct {
+	nopObserver
+	mu   sync.Mutex
+	tips map[string]int
+}
+
+func (o *tipCounter) Tip(result string) { o.mu.Lock(); o.tips[result]++; o.mu.Unlock() }
+
+func TestTipMetrics(t *testing.T) {
+	st := storetest.NewMemory()
+	c := &clock{t: time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC)}
+	st.Now = c.now
+	obs := &tipCounter{tips: map[string]int{}}
+	b, err := New(Config{Content: testKB(t), Settings: st, Claims: st, Tips: st, Now: c.now, Observer: obs,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &tipSink{clock: c, fail: map[string]error{"bob": fmt.Errorf("%w: blocked", ErrUnreachable)}}
+	b.Attach("test", sink)
+	s, err := b.TipScheduler(TipSchedulerConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []string{"ada", "bob", "cy"} {
+		say(b, event(u, u, Private, "/subscribe 09:00"))
+	}
+	// The bot was down on the 28th: each tip of the 28th is skipped, and the 29th's is due.
+	c.t = time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC)
+	tick(t, s, c.t)
+	if want := map[string]int{"sent": 2, "failed": 1, "skipped": 3}; fmt.Sprint(obs.tips) != fmt.Sprint(want) {
+		t.Errorf("tips observed = %v, want %v (each of the day-old tips skipped, today's sent, bob's refused)", obs.tips, want)
+	}
+}

@@ -57,10 +57,15 @@ func (b *Bot) TipScheduler(cfg TipSchedulerConfig) (*TipScheduler, error) {
 	if s.batch <= 0 {
 		s.batch = 25
 	}
-	// The delivery claim outlives its date in every zone, so a tip is never sent twice for it.
-	s.once = Once{Claims: b.claims, Owner: b.replica, Lease: s.lease, Keep: 50 * time.Hour}
+	s.once = Once{Claims: b.claims, Owner: b.replica, Lease: s.lease, Keep: deliveryKeep}
 	return s, nil
 }
+
+// deliveryKeep is how long a delivery's done mark is kept: past the end of its local date (a day
+// is at most 25 hours) with room to spare. Only a subscription that still names that date can
+// ask for it again (its reschedule was lost in a crash), and once the date is over the scheduler
+// skips it without asking, so a longer mark would only cost memory: one per subscription a day.
+const deliveryKeep = 26 * time.Hour
 
 // TickReport counts what one Tick did.
 type TickReport struct {

@@ -88,6 +88,16 @@ func BenchmarkTipClaimAndReschedule(b *testing.B) {
 			b.Fatalf("claimed %d subscriptions, want %d", claimed, subs)
 		}
 	}
+	// Each delivery also leaves a done mark (bot.Once) for a day: its size, for one.
+	mark := "tip:telegram:-1001234567890:2026-11-28#done"
+	if _, err := s.Claim(ctx, mark, "\x00done", 26*time.Hour); err != nil {
+		b.Fatal(err)
+	}
+	markBytes, err := s.client.MemoryUsage(ctx, s.keys.claim(mark), 0).Result()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(markBytes), "mark-B/sub")
 	b.ReportMetric(seconds/float64(b.N), "s/100k")
 	b.ReportMetric(perSub, "used_memory-B/sub")
 	b.ReportMetric(perSubKeys, "key-B/sub")
