@@ -587,3 +587,38 @@ func TestTipMetrics(t *testing.T) {
 		t.Errorf("tips observed = %v, want %v (each of the day-old tips skipped, today's sent, bob's refused)", obs.tips, want)
 	}
 }
+
+// downClaims is a claim store that is down.
+type downClaims struct{}
+
+func (downClaims) Claim(context.Context, string, string, time.Duration) (bool, error) {
+	return false, errors.New("claims down")
+}
+func (downClaims) Release(context.Context, string, string) error { return errors.New("claims down") }
+
+// TestTipClaimsDown: with delivery claims unavailable nothing is sent (it could not be sent only
+// once), the tick ends, and the tip goes a minute after the store is back.
+func TestTipClaimsDown(t *testing.T) {
+	st := storetest.NewMemory()
+	c := &clock{t: time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC)}
+	st.Now = c.now
+	b, err := New(Config{Content: testKB(t), Settings: st, Claims: downClaims{}, Tips: st, Now: c.now,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sink := &tipSink{clock: c}
+	b.Attach("test", sink)
+	s, err := b.TipScheduler(TipSchedulerConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	say(b, event("ada", "ada", Private, "/subscribe 09:00"))
+	c.t = c.t.Add(time.Hour)
+	if rep := tick(t, s, c.t); rep.Released != 1 || rep.Sent != 0 || len(sink.take()) != 0 {
+		t.Errorf("Tick with the claims down = %+v, want the tip released unsent", rep)
+	}
+	if sub, _ := st.Subscription(context.Background(), "test:ada"); !sub.Next.Equal(c.t.Add(time.Minute)) {
+		t.Errorf("the tip is next due at %v, want a minute later", sub.Next)
+	}
+}

@@ -70,8 +70,9 @@ const deliveryKeep = 26 * time.Hour
 // TickReport counts what one Tick did.
 type TickReport struct {
 	Sent, Failed, Skipped int
-	// Released are subscriptions given back unsent (shutdown, a store error): due again at
-	// once, for the next tick or the next start.
+	// Released are subscriptions given back unsent: after a shutdown due again at once, for
+	// the next start or another replica; when the store could not record the delivery, due a
+	// minute later.
 	Released int
 }
 
@@ -196,8 +197,10 @@ func (s *TipScheduler) deliver(ctx context.Context, c tip.Claimed, now time.Time
 		// in a minute, when it will be done.
 		back.Next = now.Add(time.Minute)
 	case res == Busy:
+		// The store could not say whether it went: try again next minute (not at once, which
+		// would have this tick claim it over and over while the store fails).
 		b.log.Warn("claiming a tip's delivery", "chat", c.Chat, "err", err)
-		back.Next = c.Next
+		back.Next = now.Add(time.Minute)
 		rep.Released++
 	case err == nil:
 		rep.Sent++
