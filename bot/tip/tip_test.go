@@ -278,3 +278,113 @@ func TestEncodeSubscription(t *testing.T) {
 		}
 	}
 }
+
+// TestLedgerListsEveryTip: every tip of the built-in knowledge base has its day in joined.txt,
+// once, so the deck never has to guess when one joined.
+func TestLedgerListsEveryTip(t *testing.T) {
+	seen := map[string]bool{}
+	for i, line := range strings.Split(strings.TrimSpace(joined), "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		day, id, ok := strings.Cut(line, " ")
+		if _, err := time.Parse(time.DateOnly, day); err != nil || !ok || id == "" {
+			t.Errorf("joined.txt:%d: %q is not \"YYYY-MM-DD id\"", i+1, line)
+		}
+		if seen[id] {
+			t.Errorf("joined.txt:%d: %s listed twice", i+1, id)
+		}
+		seen[id] = true
+	}
+	for _, tp := range tipsOf(testKB(t)) {
+		if !seen[tp.ID] {
+			t.Errorf("tip %s is not in joined.txt: run go generate ./bot/tip", tp.ID)
+		}
+	}
+}
+
+// ledgerOf writes a ledger: every tip of tips on the epoch, except those of late, which join on
+// day.
+func ledgerOf(tips []Tip, late map[string]bool, day string) string {
+	var b strings.Builder
+	for _, tp := range tips {
+		d := "2024-01-01"
+		if late[tp.ID] {
+			d = day
+		}
+		b.WriteString(d + " " + tp.ID + "\n")
+	}
+	return b.String()
+}
+
+// TestAddingTipsKeepsPastDays adds tips to the deck on a day in the middle of a cycle: every day
+// before the next cycle keeps its tip; from that cycle on, the new tips come, each once a cycle.
+// Adding them without a ledger line (BOT_CONTENT_DIR) keeps every day up to two days after the
+// ledger's newest.
+func TestAddingTipsKeepsPastDays(t *testing.T) {
+	all := tipsOf(testKB(t))
+	var old []Tip
+	late := map[string]bool{}
+	for i, tp := range all {
+		if i%40 == 7 {
+			late[tp.ID] = true
+		} else {
+			old = append(old, tp)
+		}
+	}
+	day := func(n int64) Date { return Date(epoch.AddDate(0, 0, int(n)).Format(time.DateOnly)) }
+	const added = 1000 // days after the epoch: in the middle of the fourth cycle
+	before := newDeck(old, ledgerOf(old, nil, ""))
+	after := newDeck(all, ledgerOf(all, late, string(day(added))))
+	unpinned := newDeck(all, ledgerOf(old, nil, ""))
+	n := int64(len(old))
+	nextCycle := (added/n + 1) * n
+	for d := int64(-400); d < nextCycle; d++ {
+		a, _ := before.On(day(d))
+		b, _ := after.On(day(d))
+		c, _ := unpinned.On(day(d))
+		if a.ID != b.ID {
+			t.Fatalf("day %s: %s before the tips were added, %s after", day(d), a.ID, b.ID)
+		}
+		if d < n && a.ID != c.ID { // unlisted, they join two days after the epoch: at the second cycle
+			t.Fatalf("day %s: %s before, %s once tips were added without a ledger line", day(d), a.ID, c.ID)
+		}
+	}
+	// The next cycle deals all of them, the new ones included, once each.
+	seen := map[string]bool{}
+	for d := nextCycle; d < nextCycle+int64(len(all)); d++ {
+		tp, _ := after.On(day(d))
+		if seen[tp.ID] {
+			t.Fatalf("day %s: %s came twice in the cycle after the addition", day(d), tp.ID)
+		}
+		seen[tp.ID] = true
+	}
+	for id := range late {
+		if !seen[id] {
+			t.Errorf("the added tip %s did not come in the cycle after it joined", id)
+		}
+	}
+}
+
+// TestRemovedTipGivesWay: a tip the ledger lists but the knowledge base lost gives its days to
+// another tip; the other days keep theirs.
+func TestRemovedTipGivesWay(t *testing.T) {
+	all := tipsOf(testKB(t))
+	full := newDeck(all, ledgerOf(all, nil, ""))
+	gone := full.cycleOf(0).order[3]
+	var kept []Tip
+	for _, tp := range all {
+		if tp.ID != gone {
+			kept = append(kept, tp)
+		}
+	}
+	less := newDeck(kept, ledgerOf(all, nil, ""))
+	for d := range 2 * len(all) {
+		date := Date(epoch.AddDate(0, 0, d).Format(time.DateOnly))
+		a, _ := full.On(date)
+		b, ok := less.On(date)
+		if !ok || b.ID == gone || (a.ID != gone && a.ID != b.ID) {
+			t.Fatalf("day %s: %s with the tip, %s (%v) without it", date, a.ID, b.ID, ok)
+		}
+	}
+}
