@@ -215,3 +215,29 @@ func TestEveryVariableIsDocumented(t *testing.T) {
 		}
 	}
 }
+
+// TestTipCronDrivesTheScheduler runs the real cron job (every second here, so the test need not
+// wait for a minute to turn) and stops it with the program.
+func TestTipCronDrivesTheScheduler(t *testing.T) {
+	clock := &testClock{t: time.Date(2026, 11, 28, 8, 59, 0, 0, time.UTC)}
+	in, typed := io.Pipe()
+	out := &chatOutput{}
+	env := map[string]string{"BOT_DATA_DIR": t.TempDir(), "BOT_TIP_CRON": "@every 1s"}
+	m := NewMain(in, out, io.Discard, func(k string) string { return env[k] })
+	m.Now = clock.now
+	if err := m.ParseFlags([]string{"-json"}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.Run(context.Background()) }()
+	seen := 0
+	io.WriteString(typed, "/subscribe 09:00\n")
+	out.next(t, &seen, "the confirmation", func(l chatLine) bool { return strings.Contains(l.Text, "Subscribed") })
+	clock.advance(time.Minute)
+	out.next(t, &seen, "the tip, from the cron job", func(l chatLine) bool { return strings.Contains(l.Text, "Tip of the day") })
+	typed.Close()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	m.Close()
+}
