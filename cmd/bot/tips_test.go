@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/pybrarian/pybrarian/adapters/telegram/telegramtest"
 	"github.com/pybrarian/pybrarian/bot/tip"
 	"github.com/pybrarian/pybrarian/content"
+	"github.com/pybrarian/pybrarian/store/redis/redistest"
 )
 
 func todaysTip(t *testing.T, day tip.Date) tip.Tip {
@@ -235,6 +237,49 @@ func TestTipCronDrivesTheScheduler(t *testing.T) {
 	out.next(t, &seen, "the confirmation", func(l chatLine) bool { return strings.Contains(l.Text, "Subscribed") })
 	clock.advance(time.Minute)
 	out.next(t, &seen, "the tip, from the cron job", func(l chatLine) bool { return strings.Contains(l.Text, "Tip of the day") })
+	typed.Close()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	m.Close()
+}
+
+// TestTipOnRedis runs the terminal chat on Redis: the subscription lands in the tip schedule's
+// sorted set, and the tick sends the tip and moves it to the next day.
+func TestTipOnRedis(t *testing.T) {
+	srv := redistest.Start(t)
+	clock := &testClock{t: time.Date(2026, 11, 28, 8, 0, 0, 0, time.UTC)}
+	ticks := make(chan time.Time)
+	in, typed := io.Pipe()
+	out := &chatOutput{}
+	env := map[string]string{"REDIS_URL": srv.URL(), "REDIS_PREFIX": "tips"}
+	m := NewMain(in, out, io.Discard, func(k string) string { return env[k] })
+	m.Now, m.TipTicks = clock.now, ticks
+	if err := m.ParseFlags([]string{"-json"}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- m.Run(context.Background()) }()
+	seen := 0
+	io.WriteString(typed, "/subscribe 09:00\n")
+	out.next(t, &seen, "the confirmation", func(l chatLine) bool { return strings.Contains(l.Text, "Subscribed") })
+	score := func() string {
+		t.Helper()
+		v, err := redistest.Do(srv.Addr(), "ZSCORE", "tips:{tips}:due", "console:console")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	if got, want := score(), fmt.Sprint(time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC).UnixMilli()); got != want {
+		t.Errorf("the subscription's score = %q, want %s (09:00 today)", got, want)
+	}
+	ticks <- clock.advance(time.Hour)
+	out.next(t, &seen, "the tip", func(l chatLine) bool { return strings.Contains(l.Text, "Tip of the day") })
+	ticks <- clock.advance(time.Minute) // the first tick has finished once this one is taken
+	if got, want := score(), fmt.Sprint(time.Date(2026, 11, 29, 9, 0, 0, 0, time.UTC).UnixMilli()); got != want {
+		t.Errorf("after the tip, the score = %q, want %s (09:00 tomorrow)", got, want)
+	}
 	typed.Close()
 	if err := <-done; err != nil {
 		t.Fatalf("Run: %v", err)
