@@ -118,8 +118,3 @@ func Next(after time.Time, at TimeOfDay, loc *time.Location) (time.Time, Date) {
 	}
 	panic("tip: no delivery within two days") // unreachable: every local day has one
 }
-
-// DueDate is the local date a delivery due at due (as Next computed it) is for. A delivery
-// moved to the moment clocks jump forward is still on the same date, so the date of the due
-// instant itself is the answer.
-func DueDate(due time.Time, loc *time.Location) Date { return DateOf(due, loc) }
