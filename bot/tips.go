@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/pybrarian/pybrarian/bot/tip"
 	"github.com/pybrarian/pybrarian/content"
@@ -44,8 +45,10 @@ func parseSubscribe(args string) (at tip.TimeOfDay, zone string, timeGiven bool,
 	if len(fields) == 0 {
 		return at, "", false, nil
 	}
+	// No zone name starts with a digit or has a colon: anything that does was meant as a time.
 	looksLikeTime := func(s string) bool {
-		return strings.ContainsAny(s, ":：") || strings.IndexFunc(s, func(r rune) bool { return !unicode.IsDigit(r) }) < 0
+		r, _ := utf8.DecodeRuneInString(s)
+		return strings.ContainsAny(s, ":：") || unicode.IsDigit(r)
 	}
 	switch {
 	case looksLikeTime(fields[0]):
