@@ -67,6 +67,9 @@ func (b *Bot) TipScheduler(cfg TipSchedulerConfig) (*TipScheduler, error) {
 // skips it without asking, so a longer mark would only cost memory: one per subscription a day.
 const deliveryKeep = 26 * time.Hour
 
+// sendTimeout bounds one tip's send, which shutdown does not cut short.
+const sendTimeout = 15 * time.Second
+
 // TickReport counts what one Tick did.
 type TickReport struct {
 	Sent, Failed, Skipped int
@@ -181,7 +184,11 @@ func (s *TipScheduler) deliver(ctx context.Context, c tip.Claimed, now time.Time
 		if err := s.pace(ctx); err != nil {
 			return err
 		}
-		return b.Send(ctx, to, []Reply{r})
+		// A send under way is let finish when shutdown comes: cut short, the platform may have
+		// delivered it all the same, and the next start would send it again.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimeout)
+		defer cancel()
+		return b.Send(sctx, to, []Reply{r})
 	})
 	observe := func(result string) {
 		if c.Kind == tip.KindTip {
