@@ -102,8 +102,8 @@ func (b *Bot) chatZone(ctx context.Context, req *Request) *time.Location {
 	return time.UTC
 }
 
-// mayChange reports whether the request may change the chat's subscription: anyone in a private
-// chat, an administrator in a group.
+// mayChangeTips refuses, with the reply to give, a request that may not change the chat's
+// subscription: anyone may in a private chat, only an administrator in a group.
 func (b *Bot) mayChangeTips(ctx context.Context, req *Request) error {
 	admin, err := req.admin(ctx)
 	if err != nil {
