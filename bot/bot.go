@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/pybrarian/pybrarian/bot/chart"
+	"github.com/pybrarian/pybrarian/bot/tip"
 	"github.com/pybrarian/pybrarian/content"
 	"github.com/pybrarian/pybrarian/quiz"
 )
@@ -29,11 +30,14 @@ type Config struct {
 	Middleware []Middleware
 	// Challenges runs group challenges; nil leaves /challenge out. It needs Quiz and Claims.
 	Challenges *quiz.Challenges
-	// Claims lets one replica at a time move a chat's challenge on.
+	// Claims lets one replica at a time move a chat's challenge on, and deliver a daily tip.
 	Claims Claims
 	// Codes keeps /link's one-time codes; with a Quiz that can link identities (the engine), it
 	// enables /link and /unlink.
 	Codes Codes
+	// Tips keeps daily-tip subscriptions; nil leaves /subscribe, /unsubscribe and
+	// /subscription out (/tip works without it). Its scheduler needs Claims too.
+	Tips tip.Store
 	// Replica names this process among the replicas sharing a store, for its claims; empty
 	// makes up a name from the host name and a random suffix.
 	Replica string
@@ -70,6 +74,8 @@ type Bot struct {
 	claims     Claims
 	codes      Codes
 	linker     Linker
+	tips       tip.Store
+	deck       *tip.Deck
 	replica    string
 	visits     visits
 
@@ -120,19 +126,24 @@ func New(cfg Config) (*Bot, error) {
 			return nil, err
 		}
 	}
+	b.claims, b.replica, b.tips, b.deck = cfg.Claims, cfg.Replica, cfg.Tips, tip.NewDeck(cfg.Content)
+	if b.replica == "" {
+		b.replica = newReplicaName()
+	}
 	if cfg.Challenges != nil {
 		if b.quiz == nil || cfg.Claims == nil {
 			return nil, errors.New("bot: Config.Challenges needs Config.Quiz and Config.Claims")
 		}
-		b.challenges, b.claims, b.replica = cfg.Challenges, cfg.Claims, cfg.Replica
-		if b.replica == "" {
-			b.replica = newReplicaName()
-		}
+		b.challenges = cfg.Challenges
 		cmds = append(cmds, b.challengeCommands()...)
 		if err := b.router.handleChoices(quiz.ChallengePrefix, b.pressChallenge); err != nil {
 			return nil, err
 		}
 	}
+	if b.tips != nil && b.settings == nil {
+		return nil, errors.New("bot: Config.Tips needs Config.Settings")
+	}
+	cmds = append(cmds, b.tipCommands()...)
 	if b.settings != nil {
 		cmds = append(cmds, b.settingsCommands()...)
 	}

@@ -9,7 +9,10 @@
 // core speaks first (Bot.Send) to chats no event came from; a Sender that is also a Poster lets
 // the core edit what it posted, by a MessageRef it may store. Once makes such work happen once
 // across replicas. Group challenges speak first too: /challenge starts one, and a runner the
-// program drives on a ticker (RunChallenges) posts, counts, closes and finishes its questions. Settings (a learner's language, a chat's quiz mode and reachability) are kept
+// program drives on a ticker (RunChallenges) posts, counts, closes and finishes its questions.
+// Daily tips and due-card reminders speak first as well: /subscribe and /remind store when, and
+// a TipScheduler the program ticks from a cron job delivers each once per chat and local date.
+// Settings (a learner's language, a chat's quiz mode and reachability) are kept
 // apart from quiz progress, so a lookup never touches the quiz.
 //
 // Whatever sends (a reply, a challenge, the daily tip's fan-out) spends from rate budgets through

@@ -73,7 +73,7 @@ func answerRound(t *testing.T, b *Bot, c *clock, ev Event, topic string, n int) 
 	}
 }
 
-func say(b *Bot, ev Event, text string) string {
+func sayAs(b *Bot, ev Event, text string) string {
 	ev.Text = text
 	return plain(b.Handle(context.Background(), ev))
 }
@@ -87,14 +87,14 @@ func TestLinkJoinsTwoPlatforms(t *testing.T) {
 
 	code := linkCode(t, b, tg)
 	c.t = c.t.Add(time.Minute)
-	got := say(b, term, "/link "+strings.ToLower(code[:4])+"-"+strings.ToLower(code[4:]))
+	got := sayAs(b, term, "/link "+strings.ToLower(code[:4])+"-"+strings.ToLower(code[4:]))
 	if !strings.Contains(got, "Linked: the terminal and Telegram") {
 		t.Fatalf("redeeming the code answered:\n%s", got)
 	}
 	if sent := out["telegram"].count(); sent != 1 || !strings.Contains(out["telegram"].message(1).Text.PlainText(), "Linked:") {
 		t.Fatalf("the code's issuer was sent %d messages, want one confirmation", sent)
 	}
-	statsTG, statsTerm := say(b, tg, "/stats"), say(b, term, "/stats")
+	statsTG, statsTerm := sayAs(b, tg, "/stats"), sayAs(b, term, "/stats")
 	if !strings.Contains(statsTG, "Answers: 5") {
 		t.Errorf("/stats after linking does not count both sides' answers:\n%s", statsTG)
 	}
@@ -103,11 +103,11 @@ func TestLinkJoinsTwoPlatforms(t *testing.T) {
 	}
 	// Answers on either side now count for the one learner.
 	answerRound(t, b, c, term, "frameworks", 2)
-	if s := say(b, tg, "/stats"); !strings.Contains(s, "Answers: 7") {
+	if s := sayAs(b, tg, "/stats"); !strings.Contains(s, "Answers: 7") {
 		t.Errorf("an answer in the terminal does not show on Telegram:\n%s", s)
 	}
 
-	if again := say(b, from("console", "bob", ""), "/link "+code); again != "That code is unknown or expired" {
+	if again := sayAs(b, from("console", "bob", ""), "/link "+code); again != "That code is unknown or expired" {
 		t.Errorf("a used code answered %q", again)
 	}
 }
@@ -119,32 +119,32 @@ func TestLinkCodeRules(t *testing.T) {
 
 	group := tg
 	group.ChatID, group.Chat = "-100", Group
-	if got := say(b, group, "/link"); linkCodeRE.MatchString(got) || !strings.Contains(got, "private chat") {
+	if got := sayAs(b, group, "/link"); linkCodeRE.MatchString(got) || !strings.Contains(got, "private chat") {
 		t.Errorf("/link in a group answered:\n%s", got)
 	}
 
 	code := linkCode(t, b, tg)
-	if got := say(b, tg, "/link "+code); !strings.Contains(got, "same account") {
+	if got := sayAs(b, tg, "/link "+code); !strings.Contains(got, "same account") {
 		t.Errorf("redeeming one's own code answered:\n%s", got)
 	}
 
 	code = linkCode(t, b, tg)
 	c.t = c.t.Add(linkCodeTTL + time.Second)
-	if got := say(b, term, "/link "+code); got != "That code is unknown or expired" {
+	if got := sayAs(b, term, "/link "+code); got != "That code is unknown or expired" {
 		t.Errorf("an expired code answered %q", got)
 	}
 
 	code = linkCode(t, b, tg)
-	if got := say(b, group, "/link "+code); !strings.Contains(got, "cancelled") {
+	if got := sayAs(b, group, "/link "+code); !strings.Contains(got, "cancelled") {
 		t.Errorf("a code posted in a group answered:\n%s", got)
 	}
-	if got := say(b, term, "/link "+code); got != "That code is unknown or expired" {
+	if got := sayAs(b, term, "/link "+code); got != "That code is unknown or expired" {
 		t.Errorf("a code posted in a group still works: %q", got)
 	}
 
 	zh := term
 	zh.Locale = "zh"
-	if got := say(b, zh, "/link NOTACODE!"); got != "该代码无效或已过期" {
+	if got := sayAs(b, zh, "/link NOTACODE!"); got != "该代码无效或已过期" {
 		t.Errorf("a malformed code answered %q in Chinese", got)
 	}
 }
@@ -159,24 +159,24 @@ func TestGuessedLinkCodesAreRefused(t *testing.T) {
 	// The attacker's tries run out long before a guess could matter: even the right code is
 	// then refused, in the same words as a wrong one.
 	for i := range linkTries {
-		if got := say(b, attacker, "/link "+wrongCode(code, i)); got != "That code is unknown or expired" {
+		if got := sayAs(b, attacker, "/link "+wrongCode(code, i)); got != "That code is unknown or expired" {
 			t.Fatalf("guess %d answered %q", i, got)
 		}
 	}
-	if got := say(b, attacker, "/link "+code); got != "That code is unknown or expired" {
+	if got := sayAs(b, attacker, "/link "+code); got != "That code is unknown or expired" {
 		t.Fatalf("the right code after too many guesses answered %q", got)
 	}
-	if s := say(b, attacker, "/stats"); strings.Contains(s, "Answers: 2") {
+	if s := sayAs(b, attacker, "/stats"); strings.Contains(s, "Answers: 2") {
 		t.Fatalf("the attacker got the victim's progress:\n%s", s)
 	}
 	// The refusal did not spend the victim's code.
-	if got := say(b, from("console", "ada", ""), "/link "+code); !strings.Contains(got, "Linked") {
+	if got := sayAs(b, from("console", "ada", ""), "/link "+code); !strings.Contains(got, "Linked") {
 		t.Errorf("the victim's own code, refused to the attacker, then answered %q", got)
 	}
 	// The tries come back after the window.
 	c.t = c.t.Add(linkTryWindow)
 	code = linkCode(t, b, victim)
-	if got := say(b, attacker, "/link "+code); !strings.Contains(got, "Linked") {
+	if got := sayAs(b, attacker, "/link "+code); !strings.Contains(got, "Linked") {
 		t.Errorf("a right code after the window answered %q", got)
 	}
 }
@@ -194,28 +194,28 @@ func TestUnlinkAndForgetCoverLinkedAccounts(t *testing.T) {
 	b, c, _ := newLinkBot(t, st)
 	tg, term := from("telegram", "42", ""), from("console", "ada", "")
 	answerRound(t, b, c, tg, "frameworks", 3)
-	say(b, term, "/link "+linkCode(t, b, tg))
+	sayAs(b, term, "/link "+linkCode(t, b, tg))
 
-	if got := say(b, term, "/unlink"); !strings.Contains(got, "Unlinked") {
+	if got := sayAs(b, term, "/unlink"); !strings.Contains(got, "Unlinked") {
 		t.Fatalf("/unlink answered:\n%s", got)
 	}
-	if got := say(b, term, "/unlink"); !strings.Contains(got, "not linked") {
+	if got := sayAs(b, term, "/unlink"); !strings.Contains(got, "not linked") {
 		t.Errorf("a second /unlink answered:\n%s", got)
 	}
 	for _, ev := range []Event{tg, term} {
-		if s := say(b, ev, "/stats"); !strings.Contains(s, "Answers: 3") {
+		if s := sayAs(b, ev, "/stats"); !strings.Contains(s, "Answers: 3") {
 			t.Errorf("%s lost its copy of the progress on /unlink:\n%s", ev.Platform, s)
 		}
 	}
 
-	say(b, term, "/link "+linkCode(t, b, tg))
-	ask := say(b, term, "/forget")
+	sayAs(b, term, "/link "+linkCode(t, b, tg))
+	ask := sayAs(b, term, "/forget")
 	if !strings.Contains(ask, "every linked account: the terminal and Telegram") {
 		t.Errorf("/forget does not say it covers the linked accounts:\n%s", ask)
 	}
-	say(b, term, "/forget yes")
+	sayAs(b, term, "/forget yes")
 	for _, ev := range []Event{tg, term} {
-		if s := say(b, ev, "/stats"); strings.Contains(s, "Answers: 3") {
+		if s := sayAs(b, ev, "/stats"); strings.Contains(s, "Answers: 3") {
 			t.Errorf("%s kept progress after /forget on a linked account:\n%s", ev.Platform, s)
 		}
 	}

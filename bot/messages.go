@@ -22,6 +22,38 @@ func T(lang content.Lang, id msgID, args ...any) string {
 }
 
 const (
+	msgHelpRemind              msgID = "help-remind"
+	msgRemindSet               msgID = "remind-set"
+	msgRemindIs                msgID = "remind-is"
+	msgRemindNone              msgID = "remind-none"
+	msgRemindOff               msgID = "remind-off"
+	msgRemindPrivate           msgID = "remind-private"
+	msgRemindBadTime           msgID = "remind-bad-time"
+	msgHelpSubscribe           msgID = "help-subscribe"
+	msgHelpUnsubscribe         msgID = "help-unsubscribe"
+	msgHelpSubscription        msgID = "help-subscription"
+	msgHelpTip                 msgID = "help-tip"
+	msgSubscribed              msgID = "subscribed"
+	msgSubscriptionIs          msgID = "subscription-is"
+	msgNotSubscribed           msgID = "not-subscribed"
+	msgUnsubscribed            msgID = "unsubscribed"
+	msgUnsubscribedNone        msgID = "unsubscribed-none"
+	msgSubscribeBadTime        msgID = "subscribe-bad-time"
+	msgZoneUnknown             msgID = "zone-unknown"
+	msgZoneSuggest             msgID = "zone-suggest"
+	msgTipsAdminOnly           msgID = "tips-admin-only"
+	msgTipTitle                msgID = "tip-title"
+	msgTipMore                 msgID = "tip-more"
+	msgCardsDue                msgID = "cards-due"
+	msgCardDue                 msgID = "card-due"
+	msgNoTips                  msgID = "no-tips"
+	msgToday                   msgID = "today-at"
+	msgTomorrow                msgID = "tomorrow-at"
+	msgOnDate                  msgID = "on-date-at"
+	msgInNow                   msgID = "in-now"
+	msgInMinutes               msgID = "in-minutes"
+	msgInHours                 msgID = "in-hours"
+	msgInHoursMinutes          msgID = "in-hours-minutes"
 	msgUnknownCommand          msgID = "unknown-command"
 	msgUnavailable             msgID = "unavailable"
 	msgInternal                msgID = "internal"
@@ -231,6 +263,38 @@ var catalog = map[msgID]content.Text{
 	msgUseInstead:              {EN: "Use instead: ", ZH: "建议改用："},
 	msgTip:                     {EN: "Tip: ", ZH: "小技巧："},
 	msgRelated:                 {EN: "Related: ", ZH: "相关："},
+	msgHelpSubscribe:           {EN: "a library tip every day at HH:MM in a time zone (default 09:00)", ZH: "每天在指定时间收到一条库的小技巧（默认 09:00）"},
+	msgHelpUnsubscribe:         {EN: "stop this chat's daily tip", ZH: "停止本聊天的每日小技巧"},
+	msgHelpSubscription:        {EN: "this chat's daily tip: when, and the next one", ZH: "查看本聊天的每日小技巧：时间和下一条"},
+	msgHelpTip:                 {EN: "today's library tip, right now", ZH: "立即查看今天的小技巧"},
+	msgSubscribed:              {EN: "Subscribed: a library tip every day at %s %s. The next one comes %s (%s).", ZH: "订阅成功：每天 %s（%s）发一条库的小技巧。下一条在%s送达（%s）。"},
+	msgSubscriptionIs:          {EN: "This chat gets a library tip every day at %s %s. The next one comes %s (%s). /unsubscribe stops it.", ZH: "本聊天每天 %s（%s）收到一条库的小技巧。下一条在%s送达（%s）。/unsubscribe 可以停止。"},
+	msgNotSubscribed:           {EN: "This chat has no daily tip. Start one with /subscribe, for example /subscribe 08:30 Asia/Shanghai.", ZH: "本聊天还没有订阅每日小技巧。用 /subscribe 开始，例如 /subscribe 08:30 Asia/Shanghai。"},
+	msgUnsubscribed:            {EN: "Done: no more daily tips in this chat. /subscribe brings them back.", ZH: "好的：本聊天不再收到每日小技巧。/subscribe 可以重新订阅。"},
+	msgUnsubscribedNone:        {EN: "This chat had no daily tip, so nothing changed.", ZH: "本聊天没有订阅每日小技巧，所以没有改动。"},
+	msgSubscribeBadTime:        {EN: "“%s” is not a time I can read. Write it as HH:MM on a 24-hour clock, optionally followed by a time zone: /subscribe 08:30 Asia/Shanghai", ZH: "我看不懂时间“%s”。请用 24 小时制的 时:分，后面可以加时区：/subscribe 08:30 Asia/Shanghai"},
+	msgZoneUnknown:             {EN: "“%s” is not a time zone I know. Use an IANA name such as Europe/Berlin or Asia/Shanghai: /subscribe 08:30 Europe/Berlin", ZH: "我不认识时区“%s”。请用 IANA 时区名，例如 Europe/Berlin 或 Asia/Shanghai：/subscribe 08:30 Europe/Berlin"},
+	msgZoneSuggest:             {EN: "“%s” is not a time zone I know. Did you mean %s? For example: /subscribe 08:30 %s", ZH: "我不认识时区“%s”。你是不是想写 %s？例如：/subscribe 08:30 %s"},
+	msgTipsAdminOnly:           {EN: "Only this group's administrators can change its daily tip. /subscription shows the current one.", ZH: "只有群管理员可以更改本群的每日小技巧。/subscription 可以查看当前设置。"},
+	msgTipTitle:                {EN: "💡 Tip of the day · %s", ZH: "💡 每日一技 · %s"},
+	msgTipMore:                 {EN: "More about it: %s", ZH: "了解更多：%s"},
+	msgCardsDue:                {EN: "You have %d cards due: /review", ZH: "你有 %d 张卡片待复习：/review"},
+	msgCardDue:                 {EN: "You have 1 card due: /review", ZH: "你有 1 张卡片待复习：/review"},
+	msgNoTips:                  {EN: "The knowledge base has no tips yet.", ZH: "知识库里还没有小技巧。"},
+	msgToday:                   {EN: "today at %s", ZH: "今天 %s "},
+	msgTomorrow:                {EN: "tomorrow at %s", ZH: "明天 %s "},
+	msgOnDate:                  {EN: "on %s at %s", ZH: "%s %s "},
+	msgInNow:                   {EN: "now", ZH: "马上"},
+	msgInMinutes:               {EN: "in %d min", ZH: "%d 分钟后"},
+	msgInHours:                 {EN: "in %d h", ZH: "%d 小时后"},
+	msgInHoursMinutes:          {EN: "in %d h %d min", ZH: "%d 小时 %d 分钟后"},
+	msgHelpRemind:              {EN: "a private message at HH:MM on days you have cards due; off stops it", ZH: "在有卡片待复习的日子，于 时:分 私信提醒你；off 关闭"},
+	msgRemindSet:               {EN: "I'll message you at %s %s on days when you have cards due. Next check: %s (%s).", ZH: "好的：有卡片待复习的日子，我会在 %s（%s）私信提醒你。下次检查在%s（%s）。"},
+	msgRemindIs:                {EN: "Your reminder: %s %s, on days when you have cards due. Next check: %s (%s). /remind off stops it.", ZH: "你的提醒：%s（%s），有卡片待复习的日子发送。下次检查在%s（%s）。/remind off 可以关闭。"},
+	msgRemindNone:              {EN: "You have no reminder. Set one with /remind 08:00 and I'll message you at that time on days when you have cards due.", ZH: "你还没有设置提醒。用 /remind 08:00 设置，有卡片待复习的日子我会在那个时间私信你。"},
+	msgRemindOff:               {EN: "Done: no more reminders.", ZH: "好的：不再提醒。"},
+	msgRemindPrivate:           {EN: "Reminders come in a private chat: send /remind to me there.", ZH: "提醒只在私聊中发送：请在和我的私聊里发送 /remind。"},
+	msgRemindBadTime:           {EN: "“%s” is not a time I can read. Write it as HH:MM on a 24-hour clock, or off: /remind 08:00", ZH: "我看不懂时间“%s”。请用 24 小时制的 时:分，或 off：/remind 08:00"},
 	msgDocs:                    {EN: "Docs", ZH: "文档"},
 	msgPyPI:                    {EN: "PyPI", ZH: "PyPI"},
 	msgQuizMe:                  {EN: "Quiz me on this", ZH: "考考我"},

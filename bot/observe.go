@@ -23,6 +23,9 @@ type Observer interface {
 	Round(started bool)
 	// Limited is an event refused by a rate limit: scope is "user" or "chat".
 	Limited(scope string)
+	// Tip is one daily tip: "sent", "failed" (the platform refused it) or "skipped" (due on a
+	// day already past, or already delivered by another replica).
+	Tip(result string)
 }
 
 // Outcome classifies how handling an event ended.
@@ -46,6 +49,7 @@ func (nopObserver) Lookup(string)                                        {}
 func (nopObserver) Answer(string)                                        {}
 func (nopObserver) Round(bool)                                           {}
 func (nopObserver) Limited(string)                                       {}
+func (nopObserver) Tip(string)                                           {}
 
 // outcomeOf classifies a handler's error.
 func outcomeOf(err error) Outcome {

@@ -370,6 +370,9 @@ func (b *Bot) cmdForget(ctx context.Context, req *Request) ([]Reply, error) {
 		if err := b.quiz.Forget(ctx, req.UserKey(), b.now()); err != nil {
 			return nil, err
 		}
+		if err := b.forgetTips(ctx, req); err != nil {
+			return nil, unavailable(err)
+		}
 		for _, id := range ids {
 			b.settings.forgetUser(id)
 		}

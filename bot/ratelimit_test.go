@@ -32,6 +32,7 @@ func (r *recorder) Lookup(o string)   { r.mu.Lock(); r.lookups = append(r.lookup
 func (r *recorder) Answer(o string)   { r.mu.Lock(); r.answers = append(r.answers, o); r.mu.Unlock() }
 func (r *recorder) Round(s bool)      { r.mu.Lock(); r.rounds = append(r.rounds, s); r.mu.Unlock() }
 func (r *recorder) Limited(sc string) { r.mu.Lock(); r.limited = append(r.limited, sc); r.mu.Unlock() }
+func (r *recorder) Tip(string)        {}
 
 func newObservedBot(t *testing.T, limit RateLimit) (*Bot, *clock, *recorder) {
 	t.Helper()

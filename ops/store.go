@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/pybrarian/pybrarian/bot"
+	"github.com/pybrarian/pybrarian/bot/tip"
 	"github.com/pybrarian/pybrarian/quiz"
 )
 
@@ -15,6 +16,7 @@ type Store interface {
 	quiz.Leaderboards
 	quiz.Reports
 	quiz.ChallengeStore
+	tip.Store
 	bot.Settings
 	bot.Codes
 	PutQuizPoll(ctx context.Context, id string, ref []byte) error
@@ -183,4 +185,43 @@ func (l *instrumentedLimiter) Reserve(ctx context.Context, rates []bot.Rate) (ti
 	d, err := l.Limiter.Reserve(ctx, rates)
 	(&instrumented{name: l.name, m: l.m}).done("reserve", start, err)
 	return d, err
+}
+
+func (s *instrumented) PutSubscription(ctx context.Context, sub tip.Subscription) error {
+	start := time.Now()
+	err := s.Store.PutSubscription(ctx, sub)
+	s.done("put_subscription", start, err)
+	return err
+}
+
+func (s *instrumented) Subscription(ctx context.Context, chat string) (tip.Subscription, error) {
+	start := time.Now()
+	sub, err := s.Store.Subscription(ctx, chat)
+	if errors.Is(err, tip.ErrNotSubscribed) {
+		s.done("subscription", start, nil) // an answer, not a failure
+		return sub, err
+	}
+	s.done("subscription", start, err)
+	return sub, err
+}
+
+func (s *instrumented) DeleteSubscription(ctx context.Context, chat string) error {
+	start := time.Now()
+	err := s.Store.DeleteSubscription(ctx, chat)
+	s.done("delete_subscription", start, err)
+	return err
+}
+
+func (s *instrumented) ClaimDue(ctx context.Context, now, lease time.Time, limit int) ([]tip.Claimed, error) {
+	start := time.Now()
+	cs, err := s.Store.ClaimDue(ctx, now, lease, limit)
+	s.done("claim_tips", start, err)
+	return cs, err
+}
+
+func (s *instrumented) Reschedule(ctx context.Context, rs []tip.Resched) error {
+	start := time.Now()
+	err := s.Store.Reschedule(ctx, rs)
+	s.done("reschedule_tips", start, err)
+	return err
 }

@@ -106,6 +106,7 @@ type harness struct {
 	core  *bot.Bot
 	a     *discord.Adapter
 	logs  *logRecorder
+	tips  *bot.TipScheduler // with daily tips only
 	stop  context.CancelFunc
 	done  chan error
 }
@@ -128,15 +129,22 @@ func newChallengeHarness(t *testing.T) *harness {
 // newHarnessOn is newHarness on a fake the test has set up.
 func newHarnessOn(t *testing.T, srv *discordtest.Server, configure ...func(*discord.Config)) *harness {
 	t.Helper()
-	return startHarnessOn(t, srv, false, configure...)
+	return startHarnessWith(t, srv, false, false, configure...)
+}
+
+// newTipHarness is newHarness with daily tips in the core, on the fake's clock; the test drives
+// the scheduler with h.tips.Tick.
+func newTipHarness(t *testing.T) *harness {
+	t.Helper()
+	return startHarnessWith(t, discordtest.NewServer(t), false, true)
 }
 
 func startHarness(t *testing.T, challenges bool, configure ...func(*discord.Config)) *harness {
 	t.Helper()
-	return startHarnessOn(t, discordtest.NewServer(t), challenges, configure...)
+	return startHarnessWith(t, discordtest.NewServer(t), challenges, false, configure...)
 }
 
-func startHarnessOn(t *testing.T, srv *discordtest.Server, challenges bool, configure ...func(*discord.Config)) *harness {
+func startHarnessWith(t *testing.T, srv *discordtest.Server, challenges, tips bool, configure ...func(*discord.Config)) *harness {
 	t.Helper()
 	h := &harness{t: t, srv: srv, clock: srv.Clock(), store: &gatedStore{Memory: storetest.NewMemory()}, logs: &logRecorder{}}
 	k, b := embedded(t)
@@ -148,9 +156,17 @@ func startHarnessOn(t *testing.T, srv *discordtest.Server, challenges bool, conf
 	if challenges {
 		bc.Challenges, bc.Claims = quiz.NewChallenges(engine, h.store), h.store
 	}
+	if tips {
+		bc.Tips, bc.Claims = h.store, h.store
+	}
 	h.core, err = bot.New(bc)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if tips {
+		if h.tips, err = h.core.TipScheduler(bot.TipSchedulerConfig{}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	cfg := discord.Config{Token: discordtest.Token, APIBase: srv.URL(), Clock: h.clock, Logger: slog.New(h.logs)}
 	for _, c := range configure {

@@ -17,7 +17,11 @@ import (
 	"github.com/pybrarian/pybrarian/adapters/telegram"
 	"github.com/pybrarian/pybrarian/bot"
 	"github.com/pybrarian/pybrarian/store/redis"
+	"github.com/robfig/cron/v3"
 )
+
+// DefaultTipCron looks for due daily tips at the start of every minute.
+const DefaultTipCron = "* * * * *"
 
 // Config is every setting of the bot. Values come from the environment, then from flags for the
 // non-secret ones; tokens and URLs that may carry passwords come only from the environment, so they
@@ -41,6 +45,9 @@ type Config struct {
 	// ChartFont is a CJK font file for Chinese labels on charts; empty searches the usual system
 	// paths (BOT_CHART_FONT).
 	ChartFont string
+	// TipCron is when the daily-tip scheduler looks for due tips, a five-field cron spec run at
+	// second 0 of its minutes (BOT_TIP_CRON).
+	TipCron string
 
 	// Console forces the terminal chat even when platform tokens are set (-console).
 	Console bool
@@ -92,7 +99,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		DataDir: "./data", LogLevel: "info", LogFormat: "auto", User: "console", Locale: "en",
-		ShutdownTimeout: 8 * time.Second, RateLimit: bot.DefaultRateLimit.String(),
+		ShutdownTimeout: 8 * time.Second, RateLimit: bot.DefaultRateLimit.String(), TipCron: DefaultTipCron,
 		RedisPrefix:      redis.DefaultPrefix,
 		RedisDialTimeout: redis.DefaultTimeout, RedisReadTimeout: redis.DefaultTimeout, RedisWriteTimeout: redis.DefaultTimeout,
 	}
@@ -108,6 +115,7 @@ var envVars = []struct{ name, flag, help string }{
 	{"BOT_SHUTDOWN_TIMEOUT", "-shutdown-timeout", "how long updates in hand may finish after SIGTERM (default 8s)"},
 	{"BOT_RATE_LIMIT", "-rate-limit", "events per user, e.g. 20/10s, or off (default 20/10s)"},
 	{"BOT_CHART_FONT", "-chart-font", "CJK font (.ttf, .otf, .ttc) for Chinese chart labels (default: searched in system font paths)"},
+	{"BOT_TIP_CRON", "-tip-cron", "when to look for due daily tips, a 5-field cron spec (default \"* * * * *\")"},
 	{"BOT_CONSOLE_USER", "-user", "terminal chat user id"},
 	{"BOT_LOCALE", "-locale", "terminal chat language, en or zh"},
 	{"BOT_CONSOLE_CHAT", "-chat", "make the terminal the group chat with this id; \"name: text\" lines speak for name"},
@@ -143,6 +151,7 @@ func (c *Config) fromEnv(getenv func(string) string) {
 	set(&c.HTTPAddr, "BOT_HTTP_ADDR")
 	set(&c.RateLimit, "BOT_RATE_LIMIT")
 	set(&c.ChartFont, "BOT_CHART_FONT")
+	set(&c.TipCron, "BOT_TIP_CRON")
 	set(&c.User, "BOT_CONSOLE_USER")
 	set(&c.Locale, "BOT_LOCALE")
 	set(&c.Chat, "BOT_CONSOLE_CHAT")
@@ -201,6 +210,7 @@ func (c *Config) flags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time updates in hand may take to finish after SIGTERM (BOT_SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&c.RateLimit, "rate-limit", c.RateLimit, "events per user, e.g. 20/10s, or off (BOT_RATE_LIMIT)")
 	fs.StringVar(&c.ChartFont, "chart-font", c.ChartFont, "CJK font file for Chinese chart labels (BOT_CHART_FONT)")
+	fs.StringVar(&c.TipCron, "tip-cron", c.TipCron, "when to look for due daily tips, a 5-field cron spec (BOT_TIP_CRON)")
 	fs.BoolVar(&c.Console, "console", c.Console, "run the terminal chat even when platform tokens are set")
 	fs.BoolVar(&c.JSON, "json", c.JSON, "terminal chat prints one JSON object per reply")
 	fs.StringVar(&c.User, "user", c.User, "terminal chat user id (BOT_CONSOLE_USER)")
@@ -234,6 +244,9 @@ func (c Config) Validate() error {
 	}
 	if _, err := bot.ParseRateLimit(c.RateLimit); err != nil {
 		errs = append(errs, fmt.Errorf("BOT_RATE_LIMIT / -rate-limit: %w", err))
+	}
+	if _, err := cron.ParseStandard(c.TipCron); err != nil {
+		errs = append(errs, fmt.Errorf("BOT_TIP_CRON / -tip-cron: %q is not a cron spec of five fields such as \"* * * * *\" (every minute): %w", c.TipCron, err))
 	}
 	if c.Locale != "en" && c.Locale != "zh" {
 		errs = append(errs, fmt.Errorf("BOT_LOCALE / -locale: %q is not en or zh", c.Locale))

@@ -28,6 +28,7 @@ import (
 	"github.com/pybrarian/pybrarian/quiz"
 	"github.com/pybrarian/pybrarian/store/bolt"
 	"github.com/pybrarian/pybrarian/store/redis"
+	"github.com/robfig/cron/v3"
 )
 
 func main() {
@@ -100,9 +101,12 @@ type Main struct {
 	// Now is the clock; tests replace it.
 	Now func() time.Time
 	// Ticks drive group challenges; nil means a ticker a second apart. Tests send their own.
-	Ticks   <-chan time.Time
-	log     *slog.Logger
-	closers []io.Closer
+	Ticks <-chan time.Time
+	// TipTicks, when set, replace the daily-tip cron job: each time received runs the tip
+	// scheduler as of that time. Tests send their own.
+	TipTicks <-chan time.Time
+	log      *slog.Logger
+	closers  []io.Closer
 
 	listening chan struct{}
 	httpAddrs map[string]string
@@ -186,12 +190,16 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	core, err := bot.New(bot.Config{Content: kb, Quiz: engine, Settings: st, Logger: m.log, Now: m.Now,
 		Charts:   chart.NewRenderer(m.Config.ChartFont, m.log),
-		Observer: metrics, RateLimit: limit, Challenges: quiz.NewChallenges(engine, st), Claims: st, Codes: st})
+		Observer: metrics, RateLimit: limit, Challenges: quiz.NewChallenges(engine, st), Claims: st, Codes: st, Tips: st})
 	if err != nil {
 		return err
 	}
-
 	pacer := newPacer(raw, metrics, m.log)
+	// The fan-out spends from the budget every sender shares: across replicas on Redis.
+	tips, err := core.TipScheduler(bot.TipSchedulerConfig{Limiter: pacer})
+	if err != nil {
+		return err
+	}
 
 	var adapters []adapter
 	var http httpServers
@@ -264,8 +272,19 @@ func (m *Main) Run(ctx context.Context) error {
 	runnerCtx, stopRunner := context.WithCancel(ctx)
 	runnerDone := make(chan error, 1)
 	go func() { runnerDone <- core.RunChallenges(runnerCtx, ticks) }()
+	// Daily tips go out on the cron schedule until shutdown starts; a fan-out cut short gives
+	// back what it had not sent, for the next start.
+	tipsCtx, stopTips := context.WithCancel(ctx)
+	defer stopTips()
+	tipsDone, err := m.runTips(tipsCtx, tips)
+	if err != nil {
+		stopRunner()
+		return errors.Join(err, <-runnerDone)
+	}
 	err = runAll(ctx, adapters)
 	stopRunner()
+	stopTips()
+	<-tipsDone
 	err = errors.Join(err, <-runnerDone)
 	stopHTTP()
 	return errors.Join(err, <-httpDone)
@@ -282,6 +301,47 @@ func newPacer(st backend, m *ops.Metrics, log *slog.Logger) *bot.Pacer {
 		shared = ops.InstrumentLimiter("redis", rs, m)
 	}
 	return bot.NewPacer(shared, nil, log)
+}
+
+// runTips runs the tip scheduler on BOT_TIP_CRON (at second 0 of its minutes, in UTC: each
+// subscription's own zone decides when it is due), or on TipTicks when a test sets them, until
+// ctx ends. The returned channel closes when no tick is running any more.
+func (m *Main) runTips(ctx context.Context, s *bot.TipScheduler) (<-chan struct{}, error) {
+	tick := func(now time.Time) {
+		rep, err := s.Tick(ctx, now)
+		if err != nil && ctx.Err() == nil {
+			m.log.Warn("daily tips: the scheduler's store failed; the next tick tries again", "err", err)
+		}
+		if rep != (bot.TickReport{}) {
+			m.log.Info("daily tips", "sent", rep.Sent, "failed", rep.Failed, "skipped", rep.Skipped, "released", rep.Released)
+		}
+	}
+	done := make(chan struct{})
+	if m.TipTicks != nil {
+		go func() {
+			defer close(done)
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case now := <-m.TipTicks:
+					tick(now)
+				}
+			}
+		}()
+		return done, nil
+	}
+	c := cron.New(cron.WithLocation(time.UTC), cron.WithChain(cron.SkipIfStillRunning(cron.DiscardLogger)))
+	if _, err := c.AddFunc(m.Config.TipCron, func() { tick(m.Now()) }); err != nil {
+		return nil, fmt.Errorf("BOT_TIP_CRON / -tip-cron: %w", err) // Validate checked it
+	}
+	c.Start()
+	go func() {
+		defer close(done)
+		<-ctx.Done()
+		<-c.Stop().Done() // waits for a tick under way, which ctx has cut short
+	}()
+	return done, nil
 }
 
 // lostCredits reads the Redis store's count of dropped leaderboard credits; the embedded store

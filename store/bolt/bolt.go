@@ -21,6 +21,7 @@
 //	aside/<user>|<Unix ms>    an undecodable progress record set aside before /forget, 30 days
 //	challenges/<chat>/...     a chat's group challenge and its answers (see challenges.go)
 //	challenge-due/<ms><chat>  when each chat's challenge next needs the runner
+//	tips/<chat>               a chat's daily-tip subscription and its schedule (see tips.go)
 //	meta/format               layout version
 //	meta/community-params     the deployment's community FSRS weights (quiz.EncodeParams)
 package bolt
@@ -115,7 +116,7 @@ func Open(dir string) (*Store, error) {
 	}
 	err = db.Update(func(tx *bbolt.Tx) error {
 		for _, b := range [][]byte{bucketUsers, bucketBoards, bucketReports, bucketChats, bucketMeta, bucketPolls, bucketClaims, bucketClaimExpiry, bucketAside,
-			bucketChallenges, bucketChallengeDue, bucketDueOf} {
+			bucketChallenges, bucketChallengeDue, bucketDueOf, bucketTips, bucketTipDue, bucketTipLeased} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}

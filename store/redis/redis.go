@@ -19,6 +19,10 @@
 //	                                                dl (its last Unix ms), n (answers it has)
 //	pyb:{chat:telegram:-100}:chp:<id>:<pos>   hash  user -> answer to question pos ("choice|ms|name")
 //	pyb:challenges:due                        zset  chat -> Unix ms its challenge next needs the runner
+//	pyb:{tips}:subs                           hash  chat -> its daily-tip subscription (tip.EncodeSubscription)
+//	pyb:{tips}:due                            zset  chat -> Unix ms of its next tip (unclaimed)
+//	pyb:{tips}:leased                         zset  chat -> Unix ms a scheduler's claim on it lapses
+//	pyb:{tips}:was                            hash  chat -> Unix ms of the tip a claimed subscription is making
 //	pyb:reports                               list  JSON card reports, newest first, at most 10,000
 //	pyb:poll:<poll id>                        string what a Telegram quiz poll asks, for a week
 //	pyb:{limit}:<rate key>                    string a rate limit's GCRA theoretical arrival time, in

@@ -35,6 +35,8 @@ type Memory struct {
 	due        map[string]int64
 	// community are the deployment's community FSRS weights.
 	community []byte
+	// tips are the chats' daily-tip subscriptions.
+	tips map[string]*memTip
 }
 
 type memUser struct {

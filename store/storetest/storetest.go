@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pybrarian/pybrarian/bot/tip"
 	"github.com/pybrarian/pybrarian/quiz"
 	"github.com/pybrarian/pybrarian/quiz/fsrs"
 )
@@ -36,6 +37,7 @@ type Backend interface {
 	Release(ctx context.Context, key, owner string) error
 	PutQuizPoll(ctx context.Context, id string, ref []byte) error
 	QuizPoll(ctx context.Context, id string) ([]byte, error)
+	tip.Store
 }
 
 // Harness is one fresh backend for one subtest.
@@ -84,6 +86,7 @@ func Run(t *testing.T, open Factory) {
 		{"ManyCards", testManyCards},
 	}
 	tests = append(tests, challengeTests...)
+	tests = append(tests, tipTests...)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open) })
 	}
