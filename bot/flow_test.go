@@ -123,7 +123,7 @@ func TestChoiceOrderChangesWithEachAsk(t *testing.T) {
 // platforms can tell before answering, and every reply they give is marked private.
 func TestPrivateCommands(t *testing.T) {
 	b, _ := newQuizBot(t, nil)
-	want := map[string]bool{"stats": true, "forget": true, "report": true, "export": true}
+	want := map[string]bool{"stats": true, "forget": true, "report": true, "export": true, "timezone": true}
 	for _, c := range b.Commands() {
 		if c.Private != want[c.Name] {
 			t.Errorf("Commands(): /%s Private = %v, want %v", c.Name, c.Private, want[c.Name])

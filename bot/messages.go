@@ -41,6 +41,13 @@ const (
 	msgSubscribeBadTime        msgID = "subscribe-bad-time"
 	msgZoneUnknown             msgID = "zone-unknown"
 	msgZoneSuggest             msgID = "zone-suggest"
+	msgHelpTimezone            msgID = "help-timezone"
+	msgTimezoneIs              msgID = "timezone-is"
+	msgTimezoneUnset           msgID = "timezone-unset"
+	msgTimezoneSet             msgID = "timezone-set"
+	msgTimezoneCleared         msgID = "timezone-cleared"
+	msgTimezoneUnknown         msgID = "timezone-unknown"
+	msgTimezoneSuggest         msgID = "timezone-suggest"
 	msgTipsAdminOnly           msgID = "tips-admin-only"
 	msgTipTitle                msgID = "tip-title"
 	msgTipMore                 msgID = "tip-more"
@@ -275,6 +282,13 @@ var catalog = map[msgID]content.Text{
 	msgSubscribeBadTime:        {EN: "“%s” is not a time I can read. Write it as HH:MM on a 24-hour clock, optionally followed by a time zone: /subscribe 08:30 Asia/Shanghai", ZH: "我看不懂时间“%s”。请用 24 小时制的 时:分，后面可以加时区：/subscribe 08:30 Asia/Shanghai"},
 	msgZoneUnknown:             {EN: "“%s” is not a time zone I know. Use an IANA name such as Europe/Berlin or Asia/Shanghai: /subscribe 08:30 Europe/Berlin", ZH: "我不认识时区“%s”。请用 IANA 时区名，例如 Europe/Berlin 或 Asia/Shanghai：/subscribe 08:30 Europe/Berlin"},
 	msgZoneSuggest:             {EN: "“%s” is not a time zone I know. Did you mean %s? For example: /subscribe 08:30 %s", ZH: "我不认识时区“%s”。你是不是想写 %s？例如：/subscribe 08:30 %s"},
+	msgHelpTimezone:            {EN: "your time zone, for streaks, due today and reminders", ZH: "你的时区，用于连续天数、今日待复习和提醒"},
+	msgTimezoneIs:              {EN: "Your time zone: %s (it is %s there). Change it with /timezone Area/City, or /timezone off for UTC.", ZH: "你的时区：%s（当地时间 %s）。发送 /timezone 地区/城市 可以更改，/timezone off 改回 UTC。"},
+	msgTimezoneUnset:           {EN: "Your days are counted in UTC (it is %s UTC now). Chat apps do not tell me your time zone: set it with /timezone Area/City, e.g. /timezone Asia/Shanghai.", ZH: "你的每一天目前按 UTC 计算（现在是 UTC %s）。聊天应用不会告诉我你的时区，请用 /timezone 地区/城市 设置，例如 /timezone Asia/Shanghai。"},
+	msgTimezoneSet:             {EN: "Time zone set: %s (it is %s there). Your streak, cards due today, charts and reminders now follow your days there.", ZH: "时区已设为 %s（当地时间 %s）。连续天数、今日待复习、图表和提醒从现在起按这个时区计算。"},
+	msgTimezoneCleared:         {EN: "Time zone cleared: your days are counted in UTC again (it is %s UTC now).", ZH: "已清除时区：你的每一天重新按 UTC 计算（现在是 UTC %s）。"},
+	msgTimezoneUnknown:         {EN: "“%s” is not a time zone I know. Use an IANA name such as Europe/Berlin or Asia/Shanghai: /timezone Europe/Berlin", ZH: "我不认识时区“%s”。请用 IANA 时区名，例如 Europe/Berlin 或 Asia/Shanghai：/timezone Europe/Berlin"},
+	msgTimezoneSuggest:         {EN: "“%s” is not a time zone I know. Did you mean %s? For example: /timezone %s", ZH: "我不认识时区“%s”。你是不是想写 %s？例如：/timezone %s"},
 	msgTipsAdminOnly:           {EN: "Only this group's administrators can change its daily tip. /subscription shows the current one.", ZH: "只有群管理员可以更改本群的每日小技巧。/subscription 可以查看当前设置。"},
 	msgTipTitle:                {EN: "💡 Tip of the day · %s", ZH: "💡 每日一技 · %s"},
 	msgTipMore:                 {EN: "More about it: %s", ZH: "了解更多：%s"},

@@ -3,9 +3,9 @@ package bot
 import (
 	"context"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/pybrarian/pybrarian/bot/tip"
 	"github.com/pybrarian/pybrarian/content"
 )
 
@@ -23,6 +23,9 @@ func (b *Bot) settingsCommands() []Command {
 		{Name: "quizmode", Args: []Arg{{Name: "mode", Label: content.Text{EN: "MODE", ZH: "方式"},
 			Choices: []string{quizModePoll, quizModeButtons}, Help: content.Text{EN: "poll or buttons", ZH: "poll 或 buttons"}}},
 			Help: catalog[msgHelpQuizMode], Native: true, Handler: b.cmdQuizMode},
+		{Name: "timezone", Args: []Arg{{Name: "zone", Label: content.Text{EN: "AREA/CITY", ZH: "地区/城市"},
+			Help: content.Text{EN: "an IANA time zone such as Asia/Shanghai, or off for UTC", ZH: "IANA 时区，例如 Asia/Shanghai；off 表示使用 UTC"}}},
+			Help: catalog[msgHelpTimezone], Private: true, Handler: b.cmdTimezone},
 	}
 }
 
@@ -33,19 +36,40 @@ func (b *Bot) zone(ctx context.Context, req *Request) *time.Location {
 	if name == "" {
 		return time.UTC
 	}
-	if loc, ok := zones.Load(name); ok {
-		return loc.(*time.Location)
-	}
-	loc, err := time.LoadLocation(name)
+	loc, err := tip.LoadZone(name) // cached once loaded
 	if err != nil {
 		return time.UTC
 	}
-	zones.Store(name, loc) // bounded: only names that load, a few hundred at most
 	return loc
 }
 
-// zones caches loaded time zones: loading one parses its rules each time.
-var zones sync.Map
+// cmdTimezone shows or sets the learner's time zone: the platforms never say which it is, and
+// streaks, "due today", charts and reminders count the learner's own days in it.
+func (b *Bot) cmdTimezone(ctx context.Context, req *Request) ([]Reply, error) {
+	now := b.now()
+	switch arg := strings.TrimSpace(req.Args); strings.ToLower(arg) {
+	case "":
+		if name := b.settings.user(ctx, req.UserKey(), settingZone); name != "" {
+			loc := b.zone(ctx, req)
+			return []Reply{{Text: Text(T(req.Lang, msgTimezoneIs, loc.String(), now.In(loc).Format("15:04")))}}, nil
+		}
+		return []Reply{{Text: Text(T(req.Lang, msgTimezoneUnset, now.UTC().Format("15:04")))}}, nil
+	case "off", "reset", "关闭", "重置":
+		if err := b.settings.setUser(ctx, req.UserKey(), settingZone, ""); err != nil {
+			return nil, unavailable(err)
+		}
+		return []Reply{{Text: Text(T(req.Lang, msgTimezoneCleared, now.UTC().Format("15:04")))}}, nil
+	default:
+		loc, err := loadZoneAs(arg, msgTimezoneUnknown, msgTimezoneSuggest)
+		if err != nil {
+			return nil, err
+		}
+		if err := b.settings.setUser(ctx, req.UserKey(), settingZone, loc.String()); err != nil {
+			return nil, unavailable(err)
+		}
+		return []Reply{{Text: Text(T(req.Lang, msgTimezoneSet, loc.String(), now.In(loc).Format("15:04")))}}, nil
+	}
+}
 
 // cmdLang sets the learner's reply language; an administrator's /lang in a group sets the
 // group's, in which the bot speaks to the whole group (a challenge).

@@ -71,15 +71,21 @@ func parseSubscribe(args string) (at tip.TimeOfDay, zone string, timeGiven bool,
 // loadZone is tip.LoadZone with its error turned into a reply: what was typed and, when there
 // are close spellings, the best of them in an example.
 func loadZone(name string) (*time.Location, error) {
+	return loadZoneAs(name, msgZoneUnknown, msgZoneSuggest)
+}
+
+// loadZoneAs is loadZone with the replies of another command: unknown takes the name typed,
+// suggest the name, the suggestions and the best of them for an example.
+func loadZoneAs(name string, unknown, suggest msgID) (*time.Location, error) {
 	loc, err := tip.LoadZone(name)
 	var ze *tip.ZoneError
 	switch {
 	case err == nil:
 		return loc, nil
 	case errors.As(err, &ze) && len(ze.Suggestions) > 0:
-		return nil, invalid(msgZoneSuggest, clip(ze.Name, 40), strings.Join(ze.Suggestions, ", "), ze.Suggestions[0])
+		return nil, invalid(suggest, clip(ze.Name, 40), strings.Join(ze.Suggestions, ", "), ze.Suggestions[0])
 	case errors.As(err, &ze):
-		return nil, invalid(msgZoneUnknown, clip(ze.Name, 40))
+		return nil, invalid(unknown, clip(ze.Name, 40))
 	}
 	return nil, err
 }

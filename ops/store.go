@@ -16,6 +16,7 @@ type Store interface {
 	quiz.Leaderboards
 	quiz.Reports
 	quiz.ChallengeStore
+	quiz.RefitStore
 	tip.Store
 	bot.Settings
 	bot.Codes

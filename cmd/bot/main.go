@@ -184,7 +184,7 @@ func (m *Main) Run(ctx context.Context) error {
 		health.Store(storeName, func(context.Context) error { return nil })
 	}
 	st := ops.InstrumentStore(storeName, raw, metrics)
-	engine, err = quiz.NewEngine(quiz.Config{Bank: bank, Store: st, Boards: st, Reports: st})
+	engine, err = quiz.NewEngine(quiz.Config{Bank: bank, Store: st, Boards: st, Reports: st, Community: st})
 	if err != nil {
 		return err
 	}
@@ -276,7 +276,8 @@ func (m *Main) Run(ctx context.Context) error {
 	// back what it had not sent, for the next start.
 	tipsCtx, stopTips := context.WithCancel(ctx)
 	defer stopTips()
-	tipsDone, err := m.runTips(tipsCtx, tips)
+	refit := newRefitJob(st, st, jobOwner(), m.log, m.Now)
+	tipsDone, err := m.runTips(tipsCtx, tips, refit)
 	if err != nil {
 		stopRunner()
 		return errors.Join(err, <-runnerDone)
@@ -306,7 +307,7 @@ func newPacer(st backend, m *ops.Metrics, log *slog.Logger) *bot.Pacer {
 // runTips runs the tip scheduler on BOT_TIP_CRON (at second 0 of its minutes, in UTC: each
 // subscription's own zone decides when it is due), or on TipTicks when a test sets them, until
 // ctx ends. The returned channel closes when no tick is running any more.
-func (m *Main) runTips(ctx context.Context, s *bot.TipScheduler) (<-chan struct{}, error) {
+func (m *Main) runTips(ctx context.Context, s *bot.TipScheduler, refit *refitJob) (<-chan struct{}, error) {
 	tick := func(now time.Time) {
 		rep, err := s.Tick(ctx, now)
 		if err != nil && ctx.Err() == nil {
@@ -334,6 +335,10 @@ func (m *Main) runTips(ctx context.Context, s *bot.TipScheduler) (<-chan struct{
 	c := cron.New(cron.WithLocation(time.UTC), cron.WithChain(cron.SkipIfStillRunning(cron.DiscardLogger)))
 	if _, err := c.AddFunc(m.Config.TipCron, func() { tick(m.Now()) }); err != nil {
 		return nil, fmt.Errorf("BOT_TIP_CRON / -tip-cron: %w", err) // Validate checked it
+	}
+	// The weekly refit of FSRS weights rides on the same cron (see refitSpec).
+	if _, err := c.AddFunc(refitSpec, func() { refit.run(ctx) }); err != nil {
+		return nil, err
 	}
 	c.Start()
 	go func() {
