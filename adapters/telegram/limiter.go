@@ -17,8 +17,7 @@ const (
 	chatBurst   = 3
 	groupWindow = time.Minute
 	groupMax    = 20
-	globalRate  = 30
-	globalBurst = 30
+	globalRate  = 30 // the default of Config.GlobalRate; in process the burst is a second's worth
 )
 
 // limiter makes each outgoing message wait until every limit that applies allows it.
@@ -59,8 +58,8 @@ func (b *bucket) delay(now time.Time) time.Duration {
 	return time.Duration((1 - b.tokens) / b.rate * float64(time.Second))
 }
 
-func newLimiter(clock Clock) *limiter {
-	return &limiter{clock: clock, global: newBucket(globalRate, globalBurst, clock.Now()), chats: map[string]*chatLimit{}}
+func newLimiter(clock Clock, global int) *limiter {
+	return &limiter{clock: clock, global: newBucket(float64(global), float64(global), clock.Now()), chats: map[string]*chatLimit{}}
 }
 
 // wait blocks until a message to chat may be sent, and counts it as sent.
@@ -136,9 +135,9 @@ const (
 )
 
 // rates are the budgets a message to the chat spends from.
-func rates(to *target) []bot.Rate {
+func (a *Adapter) rates(to *target) []bot.Rate {
 	r := []bot.Rate{
-		{Key: globalKey, Limit: globalRate, Period: time.Second, Burst: 1},
+		{Key: globalKey, Limit: a.global, Period: time.Second, Burst: 1},
 		{Key: "telegram:chat:" + strconv.FormatInt(to.id, 10), Limit: chatRate, Period: time.Second, Burst: chatBurst},
 	}
 	if to.group {
@@ -153,7 +152,7 @@ func (a *Adapter) pace(ctx context.Context, to *target) error {
 	if a.shared == nil {
 		return a.limit.wait(ctx, to.key, to.group)
 	}
-	return bot.Wait(ctx, a.shared, rates(to), func(ctx context.Context, d time.Duration) error {
+	return bot.Wait(ctx, a.shared, a.rates(to), func(ctx context.Context, d time.Duration) error {
 		return sleep(ctx, a.clock, d)
 	})
 }

@@ -31,7 +31,7 @@ func sendTimes(l *limiter, chat string, group bool, n int) []time.Duration {
 }
 
 func TestLimiterPrivateChat(t *testing.T) {
-	l := newLimiter(telegramtest.NewClock(t0))
+	l := newLimiter(telegramtest.NewClock(t0), globalRate)
 	got := sendTimes(l, "telegram:1", false, 6)
 	want := []time.Duration{0, 0, 0, time.Second, 2 * time.Second, 3 * time.Second}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -44,7 +44,7 @@ func TestLimiterPrivateChat(t *testing.T) {
 }
 
 func TestLimiterGroupWindow(t *testing.T) {
-	l := newLimiter(telegramtest.NewClock(t0))
+	l := newLimiter(telegramtest.NewClock(t0), globalRate)
 	got := sendTimes(l, "telegram:-100", true, 41)
 	for i, at := range got {
 		n := 0
@@ -63,7 +63,7 @@ func TestLimiterGroupWindow(t *testing.T) {
 }
 
 func TestLimiterGlobal(t *testing.T) {
-	l := newLimiter(telegramtest.NewClock(t0))
+	l := newLimiter(telegramtest.NewClock(t0), globalRate)
 	for i := range 30 {
 		if d := l.take(fmt.Sprint("telegram:", i), false, t0); d != 0 {
 			t.Fatalf("message %d to its own chat waits %v, under the global 30/s", i, d)
@@ -76,7 +76,7 @@ func TestLimiterGlobal(t *testing.T) {
 
 func TestLimiterWaitRespectsContext(t *testing.T) {
 	clock := telegramtest.NewClock(t0)
-	l := newLimiter(clock)
+	l := newLimiter(clock, globalRate)
 	ctx, cancel := context.WithCancel(context.Background())
 	for range 3 {
 		if err := l.wait(ctx, "telegram:1", false); err != nil {

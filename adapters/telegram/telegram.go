@@ -110,6 +110,10 @@ type Config struct {
 	// limits. Its outages are paced through in process (bot.Pacer). Nil keeps the limits in this
 	// process alone, right for a single replica.
 	Limiter bot.Limiter
+	// GlobalRate is how many messages a second the bot may send in all chats together (default
+	// 30, Telegram's limit for a bot). Raise it only for a bot Telegram lets send more, or for a
+	// capacity test against a fake Bot API.
+	GlobalRate int
 }
 
 // Observer receives each Bot API call's method, result ("ok", "429", "403", "4xx", "5xx" or
@@ -160,6 +164,7 @@ type Adapter struct {
 	once   bot.Once
 
 	limit  *limiter   // the flood limits in process, without Config.Limiter
+	global int        // messages a second for the whole bot (Config.GlobalRate)
 	shared *bot.Pacer // the flood limits as shared budgets, with Config.Limiter
 	work   *serial
 	admins admins
@@ -215,7 +220,11 @@ func New(cfg Config, h Handler, store Store) (*Adapter, error) {
 	if a.http == nil {
 		a.http = &http.Client{}
 	}
-	a.limit = newLimiter(a.clock)
+	a.global = cfg.GlobalRate
+	if a.global <= 0 {
+		a.global = globalRate
+	}
+	a.limit = newLimiter(a.clock, a.global)
 	if cfg.Limiter != nil {
 		a.shared = bot.NewPacer(cfg.Limiter, a.clock.Now, a.log)
 	}

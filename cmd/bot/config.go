@@ -72,6 +72,9 @@ type Config struct {
 	// TelegramWebhookSecret authenticates Telegram's webhook requests (TELEGRAM_WEBHOOK_SECRET;
 	// environment only).
 	TelegramWebhookSecret string
+	// TelegramGlobalRate is how many messages a second the bot may send in all (TELEGRAM_GLOBAL_RATE;
+	// default 30, Telegram's limit for a bot).
+	TelegramGlobalRate int
 	// DiscordToken runs the Discord adapter (DISCORD_TOKEN; environment only).
 	DiscordToken string
 	// DiscordGuildID registers the slash commands on one server instead of globally
@@ -124,6 +127,7 @@ var envVars = []struct{ name, flag, help string }{
 	{"TELEGRAM_WEBHOOK_URL", "", "public HTTPS URL for webhook mode (default: long polling)"},
 	{"TELEGRAM_WEBHOOK_LISTEN", "", "local address of the webhook server (default :8443)"},
 	{"TELEGRAM_WEBHOOK_SECRET", "", "webhook secret, required with TELEGRAM_WEBHOOK_URL"},
+	{"TELEGRAM_GLOBAL_RATE", "", "messages a second the bot may send in all chats (default 30, Telegram's limit)"},
 	{"DISCORD_TOKEN", "", "Discord bot token from the developer portal (runs the Discord adapter)"},
 	{"DISCORD_GUILD_ID", "", "register slash commands on this server only, for development (default: global)"},
 	{"DISCORD_API_BASE", "", "base URL replacing https://discord.com for REST calls, e.g. a proxy"},
@@ -180,6 +184,13 @@ func (c *Config) fromEnv(getenv func(string) string) {
 				continue
 			}
 			*d.dst = n
+		}
+	}
+	if v := strings.TrimSpace(getenv("TELEGRAM_GLOBAL_RATE")); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n <= 0 {
+			c.envErrs = append(c.envErrs, fmt.Errorf("TELEGRAM_GLOBAL_RATE: %q is not a positive whole number of messages a second", v))
+		} else {
+			c.TelegramGlobalRate = n
 		}
 	}
 	if len(shards) == 1 {
@@ -314,7 +325,7 @@ func (c Config) telegram(log *slog.Logger) telegram.Config {
 	return telegram.Config{
 		Token: c.TelegramToken, Endpoint: c.TelegramEndpoint,
 		WebhookURL: c.TelegramWebhookURL, WebhookListen: c.TelegramWebhookListen, WebhookSecret: c.TelegramWebhookSecret,
-		Logger: log, ShutdownGrace: c.ShutdownTimeout,
+		Logger: log, ShutdownGrace: c.ShutdownTimeout, GlobalRate: c.TelegramGlobalRate,
 	}
 }
 

@@ -58,4 +58,8 @@ func TestTelegramConfigProblems(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "TELEGRAM_WEBHOOK_SECRET is required") {
 		t.Errorf("webhook without secret: exit %d, %q", code, stderr)
 	}
+	code, _, stderr = runBot(t, nil, "", map[string]string{"TELEGRAM_TOKEN": "1:x", "TELEGRAM_GLOBAL_RATE": "0"})
+	if code != 2 || !strings.Contains(stderr, "TELEGRAM_GLOBAL_RATE") {
+		t.Errorf("a global rate of 0: exit %d, %q", code, stderr)
+	}
 }
