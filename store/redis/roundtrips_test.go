@@ -2,6 +2,7 @@ package redis
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -85,5 +86,47 @@ func TestScriptCacheFlushed(t *testing.T) {
 	want := map[string]int64{"evalsha": 2, "eval": 1}
 	if diff := cmp.Diff(want, rt.ByCommand()); diff != "" {
 		t.Errorf("round trips of two commits after SCRIPT FLUSH (-want +got):\n%s", diff)
+	}
+}
+
+// TestLinkedIdentityAnswersInOneRoundTrip: a learner answering from an identity /link joined to
+// another still costs one script per answer, on one Redis and on a Cluster, where the identity's
+// own record sits on another slot than the learner's: the engine keeps where the progress lives.
+func TestLinkedIdentityAnswersInOneRoundTrip(t *testing.T) {
+	srv := redistest.Start(t)
+	cl := redistest.StartCluster(t, 3)
+	for name, c := range map[string]Config{"Single": {URL: srv.URL()}, "Cluster": {ClusterAddrs: cl.Addrs()}} {
+		t.Run(name, func(t *testing.T) {
+			const answers = 10
+			s := mustOpen(t, c)
+			e := newEngine(t, s)
+			home, away := newLearner(1, ""), newLearner(2, "")
+			home.mustStart(t, e, 2)
+			if _, err := home.answer(e, home.choice(false)); err != nil {
+				t.Fatal(err)
+			}
+			if err := e.Link(ctx, home.u.Key, away.u.Key, nil, away.now); err != nil {
+				t.Fatal(err)
+			}
+			away.now = home.now.Add(time.Minute)
+			away.mustStart(t, e, answers+1)
+			if _, err := away.answer(e, away.choice(false)); err != nil { // warms the cache
+				t.Fatal(err)
+			}
+			var rt redistest.RoundTrips
+			s.AddHook(&rt)
+			for range answers {
+				if _, err := away.answer(e, away.choice(false)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if diff := cmp.Diff(map[string]int64{"evalsha": answers}, rt.ByCommand()); diff != "" {
+				t.Errorf("round trips for %d answers from a linked identity (-want +got):\n%s", answers, diff)
+			}
+			st, err := e.Stats(ctx, home.u.Key, away.now, nil)
+			if err != nil || st.Answered != answers+2 {
+				t.Errorf("the learner's answers = %d, %v; want %d counted under one progress", st.Answered, err, answers+2)
+			}
+		})
 	}
 }
