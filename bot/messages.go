@@ -24,6 +24,7 @@ func T(lang content.Lang, id msgID, args ...any) string {
 const (
 	msgHelpRemind              msgID = "help-remind"
 	msgRemindSet               msgID = "remind-set"
+	msgRemindMoved             msgID = "remind-moved"
 	msgRemindIs                msgID = "remind-is"
 	msgRemindNone              msgID = "remind-none"
 	msgRemindOff               msgID = "remind-off"
@@ -303,6 +304,7 @@ var catalog = map[msgID]content.Text{
 	msgInHours:                 {EN: "in %d h", ZH: "%d 小时后"},
 	msgInHoursMinutes:          {EN: "in %d h %d min", ZH: "%d 小时 %d 分钟后"},
 	msgHelpRemind:              {EN: "a private message at HH:MM on days you have cards due; off stops it", ZH: "在有卡片待复习的日子，于 时:分 私信提醒你；off 关闭"},
+	msgRemindMoved:             {EN: "Your reminder follows you: %s %s from now on.", ZH: "你的提醒也随之调整：今后在 %s（%s）。"},
 	msgRemindSet:               {EN: "I'll message you at %s %s on days when you have cards due. Next check: %s (%s).", ZH: "好的：有卡片待复习的日子，我会在 %s（%s）私信提醒你。下次检查在%s（%s）。"},
 	msgRemindIs:                {EN: "Your reminder: %s %s, on days when you have cards due. Next check: %s (%s). /remind off stops it.", ZH: "你的提醒：%s（%s），有卡片待复习的日子发送。下次检查在%s（%s）。/remind off 可以关闭。"},
 	msgRemindNone:              {EN: "You have no reminder. Set one with /remind 08:00 and I'll message you at that time on days when you have cards due.", ZH: "你还没有设置提醒。用 /remind 08:00 设置，有卡片待复习的日子我会在那个时间私信你。"},

@@ -67,7 +67,11 @@ func (b *Bot) cmdTimezone(ctx context.Context, req *Request) ([]Reply, error) {
 		if err := b.settings.setUser(ctx, req.UserKey(), settingZone, loc.String()); err != nil {
 			return nil, unavailable(err)
 		}
-		return []Reply{{Text: Text(T(req.Lang, msgTimezoneSet, loc.String(), now.In(loc).Format("15:04")))}}, nil
+		text := T(req.Lang, msgTimezoneSet, loc.String(), now.In(loc).Format("15:04"))
+		if moved := b.moveReminder(ctx, req, loc); moved != "" {
+			text += "\n" + moved
+		}
+		return []Reply{{Text: Text(text)}}, nil
 	}
 }
 

@@ -52,7 +52,11 @@ func (b *Bot) cmdRemind(ctx context.Context, req *Request) ([]Reply, error) {
 	if err != nil || !timeGiven {
 		return nil, invalid(msgRemindBadTime, clip(strings.TrimSpace(req.Args), 20))
 	}
+	// A reminder is the learner's own: their /timezone first, then the zone the chat last gave.
 	loc := b.chatZone(ctx, req)
+	if b.settings.user(ctx, req.UserKey(), settingZone) != "" {
+		loc = b.zone(ctx, req)
+	}
 	if zoneName != "" {
 		if loc, err = loadZone(zoneName); err != nil {
 			return nil, err
@@ -65,4 +69,25 @@ func (b *Bot) cmdRemind(ctx context.Context, req *Request) ([]Reply, error) {
 		return nil, unavailable(err)
 	}
 	return []Reply{{Text: Text(T(req.Lang, msgRemindSet, at, loc, whenText(req.Lang, next, now, loc), inText(req.Lang, next.Sub(now))))}}, nil
+}
+
+// moveReminder puts the learner's reminder in this private chat, if any, at the same local time in
+// loc, after a /timezone change: "07:00" means 07:00 where they are now. It returns the reminder's
+// new line for the reply, or "" when there is none.
+func (b *Bot) moveReminder(ctx context.Context, req *Request, loc *time.Location) string {
+	if b.tips == nil || req.Chat != Private {
+		return ""
+	}
+	s, err := b.tips.Subscription(ctx, tip.Key(tip.KindRemind, req.ChatKey()))
+	if err != nil || s.Zone == loc.String() {
+		return ""
+	}
+	now := b.now()
+	s.Zone = loc.String()
+	s.Next, _ = tip.Next(now, s.At, loc)
+	if err := b.tips.PutSubscription(ctx, s); err != nil {
+		b.log.Warn("moving a reminder to the learner's new zone", "err", err)
+		return ""
+	}
+	return T(req.Lang, msgRemindMoved, s.At, loc)
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pybrarian/pybrarian/store/storetest"
 )
 
 func TestTimezoneCommand(t *testing.T) {
@@ -65,5 +67,26 @@ func TestStreakFollowsTheLearnersZone(t *testing.T) {
 		if got := plain(ask("/stats")); !strings.Contains(got, tt.streak) {
 			t.Errorf("zone %q: /stats says\n%s\nwant %q", tt.zone, got, tt.streak)
 		}
+	}
+}
+
+// TestReminderFollowsTheLearnersZone: /remind reads its time in the learner's /timezone, and a
+// later /timezone moves an existing reminder to the same local time in the new zone.
+func TestReminderFollowsTheLearnersZone(t *testing.T) {
+	st := storetest.NewMemory()
+	b, _, _ := newTipBot(t, st, nil, &clock{t: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)})
+	ask := func(text string) string {
+		return plain(b.Handle(context.Background(), event("ada", "ada", Private, text)))
+	}
+	ask("/subscribe 08:30 Asia/Shanghai") // the chat's zone
+	ask("/timezone Europe/Berlin")
+	if got := ask("/remind 07:00"); !strings.Contains(got, "07:00 Europe/Berlin") {
+		t.Errorf("/remind with the learner's zone set:\n%s", got)
+	}
+	if got := ask("/timezone America/New_York"); !strings.Contains(got, "Your reminder follows you: 07:00 America/New_York") {
+		t.Errorf("/timezone with a reminder set:\n%s", got)
+	}
+	if got := ask("/remind"); !strings.Contains(got, "07:00 America/New_York") {
+		t.Errorf("/remind after moving zones:\n%s", got)
 	}
 }
