@@ -431,7 +431,7 @@ var catalog = map[msgID]content.Text{
 	msgWhenHour:                {EN: "in an hour", ZH: "1 小时后"},
 	msgWhenDay:                 {EN: "tomorrow", ZH: "明天"},
 	msgListSep:                 {EN: ", ", ZH: "、"},
-	msgStatsRetention:          {EN: "Predicted recall now: %d%% · scheduled with %s", ZH: "当前预计记忆保持率：%d%% · 排程依据%s"},
+	msgStatsRetention:          {EN: "Predicted recall now: %d%% · scheduled with %s", ZH: "当前预计记忆保持率：%d%% · 排程依据：%s"},
 	msgParamsDefault:           {EN: "FSRS's default weights", ZH: "FSRS 默认参数"},
 	msgParamsCommunity:         {EN: "weights fitted to this community's reviews", ZH: "根据本社区复习记录拟合的参数"},
 	msgParamsPersonal:          {EN: "weights fitted to your own reviews", ZH: "根据你自己的复习记录拟合的参数"},
