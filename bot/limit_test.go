@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -201,6 +202,44 @@ func TestPacerFallsBack(t *testing.T) {
 	}
 	if n := strings.Count(logs.String(), "answers again"); n != 1 {
 		t.Errorf("recovery logged %d times, want once:\n%s", n, logs.String())
+	}
+}
+
+// TestPacerAsksTheStoreOncePerSlot: many sends waiting in one process (a fan-out, a bot held at
+// Telegram's 30 a second) ask the shared limiter only when this process's own pace lets one
+// through, not all of them each time the budget frees; a send another replica took the slot for
+// gives its local share back, so this process loses nothing to the other's sends.
+func TestPacerAsksTheStoreOncePerSlot(t *testing.T) {
+	c := &manual{t: lt0}
+	shared := &flaky{inner: NewMemoryLimiter(c.now)}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	p := NewPacer(shared, c.now, quiet)
+	rate := []Rate{{Key: "telegram:global", Limit: 10, Period: time.Second, Burst: 1}}
+	granted := 0
+	for range 10 { // ten slots of 100 ms, twenty sends waiting at each
+		for range 20 {
+			if d, _ := p.Reserve(context.Background(), rate); d == 0 {
+				granted++
+			}
+		}
+		c.t = c.t.Add(100 * time.Millisecond)
+	}
+	if granted != 10 || shared.calls != 10 {
+		t.Errorf("%d sends granted with %d questions to the shared limiter, want 10 and 10", granted, shared.calls)
+	}
+
+	// Another replica takes the next slot: this process is refused, gets its share back, and
+	// takes the slot after.
+	other := NewPacer(shared, c.now, quiet)
+	if d, _ := other.Reserve(context.Background(), rate); d != 0 {
+		t.Fatalf("the other replica was refused its slot: %v", d)
+	}
+	if d, _ := p.Reserve(context.Background(), rate); d == 0 {
+		t.Fatal("granted a slot the other replica took")
+	}
+	c.t = c.t.Add(100 * time.Millisecond)
+	if d, _ := p.Reserve(context.Background(), rate); d != 0 {
+		t.Errorf("the slot after the other replica's: wait %v, want none (the refused share was given back)", d)
 	}
 }
 

@@ -62,6 +62,18 @@ func (m *MemoryLimiter) Reserve(_ context.Context, rates []Rate) (time.Duration,
 	return 0, nil
 }
 
+// refund gives back one event of every rate, as if the last Reserve that granted it had not: a
+// Pacer takes this process's share first and hands it back when the shared budget says no.
+func (m *MemoryLimiter) refund(rates []Rate) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, r := range rates {
+		if tat, ok := m.tats[r.Key]; ok && r.Interval() > 0 {
+			m.tats[r.Key] = tat.Add(-r.Interval())
+		}
+	}
+}
+
 // sweep forgets keys whose budget is whole again, at most once a second and only once the map
 // has grown: a key costs a map entry for at most Burst intervals after its last event.
 func (m *MemoryLimiter) sweep(now time.Time) {

@@ -59,7 +59,18 @@ func (p *Pacer) Reserve(ctx context.Context, rates []Rate) (time.Duration, error
 	skip := p.down && p.now().Before(p.retry)
 	p.mu.Unlock()
 	if !skip {
+		// This process's own pace first: a send it could not make at the budgets' full rates the
+		// shared limiter would refuse too, so it waits without asking. When many sends wait at
+		// once (a fan-out, a bot held at Telegram's 30 a second), only the one the local pace lets
+		// through asks the store each interval, rather than every waiter each time the budget
+		// frees. A refusal by the shared limiter gives the local share back.
+		if d, _ := p.local.Reserve(ctx, rates); d > 0 {
+			return d, nil
+		}
 		d, err := p.shared.Reserve(ctx, rates)
+		if err != nil || d > 0 {
+			p.local.refund(rates)
+		}
 		p.mu.Lock()
 		wasDown := p.down
 		if err == nil {

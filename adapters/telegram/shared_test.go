@@ -180,8 +180,11 @@ func TestReplicasShareTheFloodLimits(t *testing.T) {
 					}
 				}
 			}
-			if len(from) != 2 {
-				t.Errorf("messages by sender %v, want both replicas sending", from)
+			// Which replica wins each freed slot is up to the scheduler, so the test does not ask
+			// for both to have sent; it does make both wait on the budget at every step
+			// (WaitForWaiters), so with a budget each of their own the bounds above would break.
+			if len(from) == 0 {
+				t.Errorf("no replica sent anything")
 			}
 			if last := at[tt.n-1]; last > tt.within {
 				t.Errorf("message %d arrived at %v, want by %v: the budget is used, not wasted", tt.n, last, tt.within)
