@@ -21,7 +21,17 @@ func FuzzConfigURL(f *testing.F) {
 		if perr != nil || u.User == nil {
 			return
 		}
-		if pw, ok := u.User.Password(); ok && len(pw) >= 4 && strings.Contains(err.Error(), pw) {
+		pw, ok := u.User.Password()
+		if !ok || len(pw) < 4 {
+			return
+		}
+		// A password that also spells part of another field ("0000" in a database number of
+		// "000000") may show through that field's message without the password being shown.
+		others := strings.Replace(raw, u.User.String(), "", 1)
+		if strings.Contains(others, pw) {
+			return
+		}
+		if strings.Contains(err.Error(), pw) {
 			t.Fatalf("Validate(%q) shows the password: %v", raw, err)
 		}
 	})
