@@ -73,14 +73,32 @@ func Wait(ctx context.Context, l Limiter, rates []Rate, sleep func(context.Conte
 	}
 }
 
-// Sleep waits d on the real clock, or until ctx ends: the sleep for Wait outside tests.
-func Sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
+// Clock is the time source of the waits senders make (flood limits, retry backoff, interaction
+// deadlines), so tests drive them with a manual clock instead of sleeping. telegramtest.Clock and
+// discordtest.Clock are manual ones.
+type Clock interface {
+	Now() time.Time
+	// After returns a channel that receives once d has passed.
+	After(d time.Duration) <-chan time.Time
+}
+
+// SystemClock is the real clock.
+var SystemClock Clock = systemClock{}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time                         { return time.Now() }
+func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// SleepOn waits d on clock, or until ctx ends.
+func SleepOn(ctx context.Context, clock Clock, d time.Duration) error {
 	select {
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-t.C:
+	case <-clock.After(d):
 		return nil
 	}
 }
+
+// Sleep waits d on the real clock, or until ctx ends: the sleep for Wait outside tests.
+func Sleep(ctx context.Context, d time.Duration) error { return SleepOn(ctx, SystemClock, d) }

@@ -52,16 +52,7 @@ type Handler interface {
 
 // Clock is the time source of the interaction deadlines and the rate-limit waits, so tests can
 // drive them without sleeping. discordtest.Clock is a manual one.
-type Clock interface {
-	Now() time.Time
-	// After returns a channel that receives once d has passed.
-	After(d time.Duration) <-chan time.Time
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+type Clock = bot.Clock
 
 // Config is the adapter's configuration; cmd/bot fills it from the environment variables named in
 // the error messages.
@@ -186,7 +177,7 @@ func New(cfg Config, h Handler) (*Adapter, error) {
 		a.log = a.log.With("shard", cfg.ShardID)
 	}
 	if a.clock == nil {
-		a.clock = realClock{}
+		a.clock = bot.SystemClock
 	}
 	routeLibraryLog(a.log)
 	a.pacer = bot.NewPacer(cfg.Limiter, a.clock.Now, a.log)

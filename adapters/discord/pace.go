@@ -32,6 +32,11 @@ const (
 	restBackoffMax = 30 * time.Second
 )
 
+// sleep waits d on the adapter's clock, or until ctx ends.
+func (a *Adapter) sleep(ctx context.Context, d time.Duration) error {
+	return bot.SleepOn(ctx, a.clock, d)
+}
+
 // rest makes one REST call that is not an interaction response: it waits its turn in the global
 // budget, then calls with discordgo's own retries off, because discordgo sleeps out a 429 on the
 // real clock whatever the context and retries a 502 at once. Here a 429 waits retry_after and a
@@ -90,14 +95,4 @@ func serverFailure(err error) bool {
 	// Discord or got no answer back.
 	return !errors.As(err, &rl) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) &&
 		!errors.Is(err, discordgo.ErrUnauthorized)
-}
-
-// sleep waits d on the adapter's clock, or until ctx ends.
-func (a *Adapter) sleep(ctx context.Context, d time.Duration) error {
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-a.clock.After(d):
-		return nil
-	}
 }

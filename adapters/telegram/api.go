@@ -113,7 +113,7 @@ func (a *Adapter) call(ctx context.Context, to *target, method string, fn func(a
 			}
 			wait := time.Duration(max(apiErr.RetryAfter, 1)) * time.Second
 			a.log.Warn("flood control: waiting as Telegram asks", "retry_after", wait, "chat", keyOf(to))
-			if err := sleep(ctx, a.clock, wait); err != nil {
+			if err := bot.SleepOn(ctx, a.clock, wait); err != nil {
 				return nil, err
 			}
 		case isAPI && apiErr.Code == http.StatusForbidden:
@@ -123,7 +123,7 @@ func (a *Adapter) call(ctx context.Context, to *target, method string, fn func(a
 				return nil, err
 			}
 			a.log.Warn("Bot API request failed, retrying", "err", err, "in", backoff)
-			if err := sleep(ctx, a.clock, backoff); err != nil {
+			if err := bot.SleepOn(ctx, a.clock, backoff); err != nil {
 				return nil, err
 			}
 			backoff = min(backoff*2, a.backoffMax)
@@ -153,16 +153,6 @@ func (a *Adapter) do(ctx context.Context, c tgbotapi.Chattable) (*tgbotapi.APIRe
 	return a.call(ctx, nil, methodOf(c), func(api *tgbotapi.BotAPI) (*tgbotapi.APIResponse, error) {
 		return api.Request(c)
 	})
-}
-
-// sleep waits d on clock, or until ctx ends.
-func sleep(ctx context.Context, clock Clock, d time.Duration) error {
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-clock.After(d):
-		return nil
-	}
 }
 
 // isNotModified reports the harmless error of editing a message into what it already says.

@@ -69,7 +69,7 @@ func (l *limiter) wait(ctx context.Context, chat string, group bool) error {
 		if d <= 0 {
 			return nil
 		}
-		if err := sleep(ctx, l.clock, d); err != nil {
+		if err := bot.SleepOn(ctx, l.clock, d); err != nil {
 			return err
 		}
 	}
@@ -153,6 +153,6 @@ func (a *Adapter) pace(ctx context.Context, to *target) error {
 		return a.limit.wait(ctx, to.key, to.group)
 	}
 	return bot.Wait(ctx, a.shared, a.rates(to), func(ctx context.Context, d time.Duration) error {
-		return sleep(ctx, a.clock, d)
+		return bot.SleepOn(ctx, a.clock, d)
 	})
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/pybrarian/pybrarian/bot"
 )
 
 // longPoll runs the long-polling loop until ctx ends. It is our own rather than the library's
@@ -28,7 +30,7 @@ func (a *Adapter) longPoll(ctx context.Context) error {
 	tr := newTracker()
 	failures := 0
 	for ctx.Err() == nil {
-		if tr.takeRetried() && sleep(ctx, a.clock, a.backoffMin) != nil {
+		if tr.takeRetried() && bot.SleepOn(ctx, a.clock, a.backoffMin) != nil {
 			break
 		}
 		raws, err := a.getUpdates(ctx, tr.offset(), a.pollTimeout)
@@ -41,7 +43,7 @@ func (a *Adapter) longPoll(ctx context.Context) error {
 				return err
 			}
 			failures++
-			if sleep(ctx, a.clock, a.pollFailure(err, failures)) != nil {
+			if bot.SleepOn(ctx, a.clock, a.pollFailure(err, failures)) != nil {
 				break
 			}
 			continue

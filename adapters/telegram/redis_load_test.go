@@ -15,12 +15,6 @@ import (
 	"github.com/pybrarian/pybrarian/store/redis/redistest"
 )
 
-// realClock is the adapters' clock for a measurement in real time.
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
-
 // TestReplicasOnRedisLoad is TestReplicasShareTheFloodLimits with the real shared limiter: two
 // replicas, each with its own connection to one redis-server, send to one private chat as fast
 // as they can for about 20 seconds, and the fake server's arrival times (real time, the budget
@@ -43,7 +37,7 @@ func TestReplicasOnRedisLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
-		replicas = append(replicas, replica(t, srv, realClock{}, st))
+		replicas = append(replicas, replica(t, srv, bot.SystemClock, st))
 	}
 	to := bot.Destination{Platform: telegram.Platform, ChatID: "1001", Chat: bot.Private}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

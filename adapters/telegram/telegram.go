@@ -64,16 +64,7 @@ type Store interface {
 
 // Clock is the time source of the flood limiter and the retry waits, so tests can drive them
 // without sleeping. telegramtest.Clock is a manual one.
-type Clock interface {
-	Now() time.Time
-	// After returns a channel that receives once d has passed.
-	After(d time.Duration) <-chan time.Time
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+type Clock = bot.Clock
 
 // Config is the adapter's configuration; cmd/bot fills it from the environment variables named in
 // the error messages.
@@ -215,7 +206,7 @@ func New(cfg Config, h Handler, store Store) (*Adapter, error) {
 	}
 	a.log = a.log.With("adapter", Platform)
 	if a.clock == nil {
-		a.clock = realClock{}
+		a.clock = bot.SystemClock
 	}
 	if a.http == nil {
 		a.http = &http.Client{}
