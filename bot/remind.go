@@ -33,15 +33,7 @@ func (b *Bot) cmdRemind(ctx context.Context, req *Request) ([]Reply, error) {
 		if err != nil {
 			return nil, unavailable(err)
 		}
-		loc, err := tip.LoadZone(s.Zone)
-		if err != nil {
-			loc = time.UTC
-		}
-		next := s.Next
-		if !next.After(now) {
-			next = now
-		}
-		return []Reply{{Text: Text(T(req.Lang, msgRemindIs, s.At, loc, whenText(req.Lang, next, now, loc), inText(req.Lang, next.Sub(now))))}}, nil
+		return []Reply{{Text: Text(deliveryText(req.Lang, msgRemindIs, s, now))}}, nil
 	case "off", "stop", "关", "关闭":
 		if err := b.tips.DeleteSubscription(ctx, key); err != nil {
 			return nil, unavailable(err)
@@ -68,7 +60,7 @@ func (b *Bot) cmdRemind(ctx context.Context, req *Request) ([]Reply, error) {
 	if err := b.tips.PutSubscription(ctx, s); err != nil {
 		return nil, unavailable(err)
 	}
-	return []Reply{{Text: Text(T(req.Lang, msgRemindSet, at, loc, whenText(req.Lang, next, now, loc), inText(req.Lang, next.Sub(now))))}}, nil
+	return []Reply{{Text: Text(deliveryText(req.Lang, msgRemindSet, s, now))}}, nil
 }
 
 // moveReminder puts the learner's reminder in this private chat, if any, at the same local time in

@@ -40,7 +40,7 @@ func (b *Bot) tipCommands() []Command {
 // parseSubscribe reads /subscribe's arguments: a time, a zone, both (in either order) or neither.
 // Zone is "" when none was given; a zone may contain spaces ("America/New York").
 func parseSubscribe(args string) (at tip.TimeOfDay, zone string, timeGiven bool, err error) {
-	fields := strings.Fields(clipRunes(args, 200))
+	fields := strings.Fields(ClipRunes(args, 200))
 	at = tip.DefaultTime
 	if len(fields) == 0 {
 		return at, "", false, nil
@@ -156,7 +156,7 @@ func (b *Bot) cmdSubscribe(ctx context.Context, req *Request) ([]Reply, error) {
 			b.log.Warn("remembering a chat's zone", "chat", req.ChatKey(), "err", err)
 		}
 	}
-	return []Reply{{Text: Text(T(req.Lang, msgSubscribed, at, loc, whenText(req.Lang, next, now, loc), inText(req.Lang, next.Sub(now))))}}, nil
+	return []Reply{{Text: Text(deliveryText(req.Lang, msgSubscribed, s, now))}}, nil
 }
 
 func (b *Bot) cmdUnsubscribe(ctx context.Context, req *Request) ([]Reply, error) {
@@ -182,16 +182,22 @@ func (b *Bot) cmdSubscription(ctx context.Context, req *Request) ([]Reply, error
 	if err != nil {
 		return nil, unavailable(err)
 	}
+	return []Reply{{Text: Text(deliveryText(req.Lang, msgSubscriptionIs, s, b.now()))}}, nil
+}
+
+// deliveryText words a subscription (a tip or a reminder) with message id: its time and zone, and
+// its next delivery as a day and time and as a wait. One already due (being delivered now, or
+// overdue while the bot was down) reads as now.
+func deliveryText(lang content.Lang, id msgID, s tip.Subscription, now time.Time) string {
 	loc, err := tip.LoadZone(s.Zone)
 	if err != nil {
 		loc = time.UTC
 	}
-	now := b.now()
 	next := s.Next
-	if !next.After(now) { // being delivered now, or overdue while the bot was down
+	if !next.After(now) {
 		next = now
 	}
-	return []Reply{{Text: Text(T(req.Lang, msgSubscriptionIs, s.At, loc, whenText(req.Lang, next, now, loc), inText(req.Lang, next.Sub(now))))}}, nil
+	return T(lang, id, s.At, loc, whenText(lang, next, now, loc), inText(lang, next.Sub(now)))
 }
 
 // cmdTip shows today's tip at once, today being the chat's date: in its subscription's zone, or
