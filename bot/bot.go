@@ -254,7 +254,7 @@ func (b *Bot) boundInput(next HandlerFunc) HandlerFunc {
 		if len(req.Choice) > quiz.MaxChoiceData {
 			return nil, errBadButton
 		}
-		if len(req.Text) > MaxTextRunes && len(clipRunes(req.Text, MaxTextRunes+1)) < len(req.Text) {
+		if len(req.Text) > MaxTextRunes && len(ClipRunes(req.Text, MaxTextRunes+1)) < len(req.Text) {
 			if !req.addressed() {
 				return nil, nil
 			}
@@ -289,7 +289,7 @@ func (b *Bot) resolveLang(next HandlerFunc) HandlerFunc {
 }
 
 func (b *Bot) langOf(ctx context.Context, ev Event) content.Lang {
-	if strings.ContainsFunc(clipRunes(ev.Text, 200), isHan) {
+	if strings.ContainsFunc(ClipRunes(ev.Text, 200), isHan) {
 		return content.Chinese
 	}
 	if b.settings != nil {

@@ -108,7 +108,7 @@ func (b *Bot) cmdChallenge(ctx context.Context, req *Request) ([]Reply, error) {
 // then the seconds; a number ending in "s" or "秒" is the seconds wherever the count is left out
 // (Discord passes the seconds option that way). Zero means the default.
 func splitChallengeArgs(args string) (topic string, n, secs int, err error) {
-	fields := strings.Fields(clipRunes(args, 200))
+	fields := strings.Fields(ClipRunes(args, 200))
 	usage := invalid(msgChallengeUsage, quiz.MaxChallengeQuestions, quiz.MinChallengeSeconds, quiz.MaxChallengeSeconds)
 	if k := len(fields); k > 0 {
 		for _, unit := range []string{"s", "秒"} {

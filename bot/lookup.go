@@ -59,7 +59,7 @@ func (b *Bot) cmdLib(ctx context.Context, req *Request) ([]Reply, error) {
 		return []Reply{b.topicReply(req.Lang, t)}, nil
 	}
 	var parts []string
-	for _, p := range namesSplit.Split(clipRunes(args, maxLibArgs), 3) {
+	for _, p := range namesSplit.Split(ClipRunes(args, maxLibArgs), 3) {
 		if p != "" {
 			parts = append(parts, p)
 		}

@@ -92,7 +92,7 @@ func (b *Bot) cmdQuiz(ctx context.Context, req *Request) ([]Reply, error) {
 // splitCount separates an optional trailing question count from a topic name. Only the first few
 // words are read: no topic or library name is longer.
 func splitCount(args string) (string, int, error) {
-	fields := strings.Fields(clipRunes(args, 200))
+	fields := strings.Fields(ClipRunes(args, 200))
 	if len(fields) == 0 {
 		return "", 0, nil
 	}

@@ -43,7 +43,7 @@ var popular = []string{"requests", "pandas", "numpy", "flask", "django", "fastap
 // query, so it can answer within any platform deadline.
 func (b *Bot) Suggest(query string, lang content.Lang, scope SuggestScope, limit int) []Suggestion {
 	limit = min(max(limit, 0), MaxSuggestions)
-	query = strings.TrimSpace(clipRunes(query, maxSuggestQuery))
+	query = strings.TrimSpace(ClipRunes(query, maxSuggestQuery))
 	if strings.ContainsFunc(query, isHan) {
 		lang = content.Chinese
 	}
@@ -52,7 +52,7 @@ func (b *Bot) Suggest(query string, lang content.Lang, scope SuggestScope, limit
 	add := func(value, label string) {
 		if len(out) < limit && value != "" && !seen[value] {
 			seen[value] = true
-			out = append(out, Suggestion{Value: value, Label: clipRunes(label, maxSuggestionLabel)})
+			out = append(out, Suggestion{Value: value, Label: ClipRunes(label, maxSuggestionLabel)})
 		}
 	}
 	if scope == SuggestQuizScopes {
@@ -127,8 +127,9 @@ func (b *Bot) suggestScopes(query string, lang content.Lang, add func(value, lab
 	b.suggestEntries(query, lang, add, hasCards)
 }
 
-// clipRunes cuts s to at most n runes, reading no further than it needs.
-func clipRunes(s string, n int) string {
+// ClipRunes cuts s to at most n runes, reading no further than it needs: the bound on any text
+// the bot echoes or puts in a platform field with a length limit.
+func ClipRunes(s string, n int) string {
 	i := 0
 	for j := range s {
 		if i == n {
@@ -142,10 +143,10 @@ func clipRunes(s string, n int) string {
 // clip shortens user text that is echoed back to n runes, marking the cut with "…": a reply never
 // grows with what a user sends.
 func clip(s string, n int) string {
-	if len(clipRunes(s, n)) == len(s) {
+	if len(ClipRunes(s, n)) == len(s) {
 		return s
 	}
-	return clipRunes(s, n-1) + "…"
+	return ClipRunes(s, n-1) + "…"
 }
 
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }

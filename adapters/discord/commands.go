@@ -124,7 +124,7 @@ func localName(label string, taken map[string]bool) string {
 	}
 	base := name
 	for n := 2; taken[name]; n++ {
-		name = clipRunes(base, maxOptionName-len(strconv.Itoa(n))) + strconv.Itoa(n)
+		name = bot.ClipRunes(base, maxOptionName-len(strconv.Itoa(n))) + strconv.Itoa(n)
 	}
 	taken[name] = true
 	return name
@@ -145,17 +145,6 @@ func chinese(s string) *map[discordgo.Locale]string {
 		m[l] = s
 	}
 	return &m
-}
-
-func clipRunes(s string, n int) string {
-	i := 0
-	for j := range s {
-		if i == n {
-			return s[:j]
-		}
-		i++
-	}
-	return s
 }
 
 // commandText is what the user would have typed: "/name" and the option values in the order the

@@ -267,18 +267,10 @@ func fitMarkdown(m bot.Markup, limit int) string {
 
 // clip shortens s to at most n runes, marking a cut with "…".
 func clip(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	if len(bot.ClipRunes(s, n)) == len(s) {
 		return s
 	}
-	i, k := 0, 0
-	for j := range s {
-		if k == n-1 {
-			i = j
-			break
-		}
-		k++
-	}
-	return strings.TrimRightFunc(s[:i], unicode.IsSpace) + "…"
+	return strings.TrimRightFunc(bot.ClipRunes(s, n-1), unicode.IsSpace) + "…"
 }
 
 // markdownChars are the characters that start Discord markdown: emphasis, underline, strike,
