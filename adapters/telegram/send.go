@@ -83,15 +83,9 @@ func (a *Adapter) Post(ctx context.Context, to bot.Destination, r bot.Reply) (bo
 	if len(parts) == 0 {
 		parts = []string{"…"}
 	}
-	var last tgbotapi.Message
-	for i, p := range parts {
-		var k *tgbotapi.InlineKeyboardMarkup
-		if i == len(parts)-1 {
-			k = kb
-		}
-		if last, err = a.sendMessage(ctx, o, p, k); err != nil {
-			return "", err
-		}
+	last, err := a.sendParts(ctx, o, parts, kb)
+	if err != nil {
+		return "", err
 	}
 	return bot.MessageRef(strconv.Itoa(last.MessageID)), nil
 }
@@ -126,16 +120,8 @@ func (a *Adapter) Edit(ctx context.Context, to bot.Destination, ref bot.MessageR
 		}
 		return err
 	}
-	for i, p := range parts[1:] {
-		var k *tgbotapi.InlineKeyboardMarkup
-		if i == len(parts)-2 {
-			k = kb
-		}
-		if _, err := a.sendMessage(ctx, o, p, k); err != nil {
-			return err
-		}
-	}
-	return nil
+	_, err = a.sendParts(ctx, o, parts[1:], kb)
+	return err
 }
 
 // notEditable reports Telegram's refusals to edit a message at all: it was deleted, or it can no
@@ -176,16 +162,25 @@ func (a *Adapter) send(ctx context.Context, o *origin, r bot.Reply) error {
 		}
 		parts = []string{"…"}
 	}
+	_, err = a.sendParts(ctx, o, parts, kb)
+	return err
+}
+
+// sendParts sends the parts of a long text as messages in order, the keyboard on the last, and
+// returns the last one sent.
+func (a *Adapter) sendParts(ctx context.Context, o *origin, parts []string, kb *tgbotapi.InlineKeyboardMarkup) (tgbotapi.Message, error) {
+	var last tgbotapi.Message
 	for i, p := range parts {
 		var k *tgbotapi.InlineKeyboardMarkup
 		if i == len(parts)-1 {
 			k = kb
 		}
-		if _, err := a.sendMessage(ctx, o, p, k); err != nil {
-			return err
+		var err error
+		if last, err = a.sendMessage(ctx, o, p, k); err != nil {
+			return last, err
 		}
 	}
-	return nil
+	return last, nil
 }
 
 // sendMessage sends one HTML message. The first message answering a group member quotes theirs,
@@ -273,17 +268,10 @@ func (a *Adapter) editMerged(ctx context.Context, o *origin, msgID int, rs []bot
 		a.deliver(ctx, o, rs)
 		return
 	}
-	for i, p := range parts[1:] {
-		var k *tgbotapi.InlineKeyboardMarkup
-		if i == len(parts)-2 {
-			k = kb
-		}
-		if _, err := a.sendMessage(ctx, o, p, k); err != nil {
-			noteCutShort(ctx, err)
-			if ctx.Err() == nil && !errors.Is(err, bot.ErrUnreachable) {
-				a.log.Error("sending a reply", "chat", o.to.key, "err", err)
-			}
-			return
+	if _, err := a.sendParts(ctx, o, parts[1:], kb); err != nil {
+		noteCutShort(ctx, err)
+		if ctx.Err() == nil && !errors.Is(err, bot.ErrUnreachable) {
+			a.log.Error("sending a reply", "chat", o.to.key, "err", err)
 		}
 	}
 }
@@ -297,12 +285,8 @@ func (a *Adapter) sendMedia(ctx context.Context, o *origin, text bot.Markup, f *
 	caption := ""
 	if parts := renderHTML(text, maxCaptionLen); len(parts) == 1 {
 		caption = parts[0]
-	} else {
-		for _, p := range renderHTML(text, maxMessageLen) {
-			if _, err := a.sendMessage(ctx, o, p, nil); err != nil {
-				return err
-			}
-		}
+	} else if _, err := a.sendParts(ctx, o, renderHTML(text, maxMessageLen), nil); err != nil {
+		return err
 	}
 	data := tgbotapi.FileBytes{Name: f.Name, Bytes: f.Data}
 	base := tgbotapi.BaseFile{BaseChat: tgbotapi.BaseChat{ChatID: o.to.id}, File: data}
