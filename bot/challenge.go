@@ -247,7 +247,7 @@ func (b *Bot) startVisits(ctx context.Context) {
 	for _, d := range due {
 		// A replica runs some platforms only (a Discord shard, a Telegram webhook): the chats of
 		// the others are left to the replicas that can post there.
-		if platform, _, _ := strings.Cut(d.Chat, ":"); b.sender(platform) == nil {
+		if b.sender(platformOf(d.Chat)) == nil {
 			continue
 		}
 		if b.visits.take(d.Chat) {

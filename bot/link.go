@@ -240,7 +240,7 @@ func parseLinkCode(s string) (string, bool) {
 	return code, true
 }
 
-// platformOf is the platform of an identity key ("telegram:42" → "telegram").
+// platformOf is the platform of a user or chat key ("telegram:42" → "telegram").
 func platformOf(identity string) string {
 	p, _, _ := strings.Cut(identity, ":")
 	return p
