@@ -178,6 +178,10 @@ type CommandInfo struct {
 	Private bool
 }
 
+// Replica is the name this process holds its claims under (Config.Replica, or one made up):
+// background jobs the program runs beside the core claim their work under the same name.
+func (b *Bot) Replica() string { return b.replica }
+
 // Commands lists the visible commands in registration order.
 func (b *Bot) Commands() []CommandInfo {
 	var out []CommandInfo
