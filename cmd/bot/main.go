@@ -276,7 +276,7 @@ func (m *Main) Run(ctx context.Context) error {
 	// back what it had not sent, for the next start.
 	tipsCtx, stopTips := context.WithCancel(ctx)
 	defer stopTips()
-	refit := newRefitJob(st, st, jobOwner(), m.log, m.Now)
+	refit := newRefitJob(st, st, core.Replica(), m.log, m.Now)
 	tipsDone, err := m.runTips(tipsCtx, tips, refit)
 	if err != nil {
 		stopRunner()

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/pybrarian/pybrarian/bot"
@@ -20,12 +18,6 @@ const refitSpec = "0 4 * * *"
 // refitLease bounds how long one refit may hold the week before another replica may take over:
 // longer than the fit of a large deployment takes (maxCommunityReviews bounds the pooled fit).
 const refitLease = 2 * time.Hour
-
-// jobOwner names this process in the claims of background jobs.
-func jobOwner() string {
-	host, _ := os.Hostname()
-	return fmt.Sprintf("%s/%d", host, os.Getpid())
-}
 
 // refitJob runs quiz.Refit at most once per ISO week across replicas and restarts.
 type refitJob struct {
