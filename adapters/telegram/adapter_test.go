@@ -123,7 +123,7 @@ func TestGroupCommands(t *testing.T) {
 	h := newHarness(t)
 	asked := h.send(group, bob, "/lib@pybrarian_bot flask")
 	c := h.srv.WaitCall(t, "sendMessage", 1)
-	if got, want := c.Get("chat_id"), fmt.Sprint(group.id); got != want {
+	if got, want := c.Get("chat_id"), fmt.Sprint(group.ID); got != want {
 		t.Errorf("chat_id = %s, want %s", got, want)
 	}
 	if got, want := c.Get("reply_to_message_id"), fmt.Sprint(asked["message_id"]); got != want {
@@ -210,7 +210,7 @@ func TestCommandMenu(t *testing.T) {
 
 func TestInlineQuery(t *testing.T) {
 	h := newHarness(t)
-	h.srv.PushUpdate(map[string]any{"inline_query": map[string]any{"id": "iq-1", "from": ada.json(), "query": "pandas", "offset": ""}})
+	h.srv.PushUpdate(map[string]any{"inline_query": map[string]any{"id": "iq-1", "from": ada, "query": "pandas", "offset": ""}})
 	c := h.srv.WaitCall(t, "answerInlineQuery", 1)
 	if c.Get("inline_query_id") != "iq-1" || c.Get("cache_time") != "300" || c.Get("is_personal") == "true" {
 		t.Errorf("answerInlineQuery fields = %v", c.Fields())
@@ -242,7 +242,7 @@ func TestInlineQuery(t *testing.T) {
 		t.Errorf("only the lookup came back; want search hits after it too")
 	}
 
-	h.srv.PushUpdate(map[string]any{"inline_query": map[string]any{"id": "iq-2", "from": li.json(), "query": "", "offset": ""}})
+	h.srv.PushUpdate(map[string]any{"inline_query": map[string]any{"id": "iq-2", "from": li, "query": "", "offset": ""}})
 	c = h.srv.WaitCall(t, "answerInlineQuery", 2)
 	rs = nil
 	if err := c.Decode("results", &rs); err != nil {
@@ -316,12 +316,12 @@ func TestForbiddenMarksChatUnreachable(t *testing.T) {
 func TestKickedFromGroupMarksUnreachable(t *testing.T) {
 	h := newHarness(t)
 	h.srv.PushUpdate(map[string]any{"my_chat_member": map[string]any{
-		"chat": group.json(), "from": bob.json(), "date": 1,
+		"chat": group.JSON(), "from": bob, "date": 1,
 		"old_chat_member": map[string]any{"status": "member", "user": telegramtest.Bot},
 		"new_chat_member": map[string]any{"status": "kicked", "user": telegramtest.Bot},
 	}})
 	h.logs.wait(t, "chat marked unreachable")
-	if got := h.setting(fmt.Sprintf("telegram:%d", group.id), "unreachable"); got == "" {
+	if got := h.setting(fmt.Sprintf("telegram:%d", group.ID), "unreachable"); got == "" {
 		t.Error("kicked from a group, but the chat is not marked unreachable")
 	}
 }
@@ -567,8 +567,8 @@ func TestConfigValidate(t *testing.T) {
 // The answer is asked when such a command comes, and trusted for a minute.
 func TestGroupAdminsSetTheGroupLanguage(t *testing.T) {
 	h := newHarness(t, manualClock())
-	h.srv.SetChatMember(group.id, ada.id, "creator")
-	groupKey := fmt.Sprintf("telegram:%d", group.id)
+	h.srv.SetChatMember(group.ID, ada.ID, "creator")
+	groupKey := fmt.Sprintf("telegram:%d", group.ID)
 	say := func(from user, text string) string {
 		t.Helper()
 		before := h.srv.LastSeq()
@@ -579,14 +579,14 @@ func TestGroupAdminsSetTheGroupLanguage(t *testing.T) {
 	if got := say(bob, "/lang zh"); !strings.Contains(got, "中文") || h.setting(groupKey, "lang") != "" {
 		t.Errorf("member: %q, group language %q", got, h.setting(groupKey, "lang"))
 	}
-	if c := h.srv.Calls("getChatMember"); len(c) != 1 || c[0].Get("chat_id") != fmt.Sprint(group.id) || c[0].Get("user_id") != fmt.Sprint(bob.id) {
+	if c := h.srv.Calls("getChatMember"); len(c) != 1 || c[0].Get("chat_id") != fmt.Sprint(group.ID) || c[0].Get("user_id") != fmt.Sprint(bob.ID) {
 		t.Fatalf("getChatMember calls: %v", c)
 	}
 	if got := say(ada, "/lang zh"); !strings.Contains(got, "全群") || h.setting(groupKey, "lang") != "zh" {
 		t.Errorf("creator: %q, group language %q", got, h.setting(groupKey, "lang"))
 	}
 	// Bob is made an administrator: within the minute the old answer stands, then the new one.
-	h.srv.SetChatMember(group.id, bob.id, "administrator")
+	h.srv.SetChatMember(group.ID, bob.ID, "administrator")
 	say(bob, "/lang en")
 	if h.setting(groupKey, "lang") != "zh" || calls() != 2 {
 		t.Errorf("within the minute: group language %q after %d calls, want the cached answer", h.setting(groupKey, "lang"), calls())

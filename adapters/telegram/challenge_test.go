@@ -85,7 +85,7 @@ func TestChallengeManyPlayers(t *testing.T) {
 	clock.advance(2 * time.Second)
 	players := []user{ada, li, bob}
 	for i := range 17 {
-		players = append(players, user{int64(2000 + i), fmt.Sprintf("P%02d", i), "en"})
+		players = append(players, user{ID: int64(2000 + i), FirstName: fmt.Sprintf("P%02d", i), Lang: "en"})
 	}
 	before = h.srv.LastSeq()
 	for i, u := range players {
@@ -118,7 +118,7 @@ func TestChallengeManyPlayers(t *testing.T) {
 
 	clock.advance(9 * time.Second) // past the deadline
 	before = h.srv.LastSeq()
-	h.press(group, user{3000, "Late", "en"}, q.MessageID, right)
+	h.press(group, user{ID: 3000, FirstName: "Late", Lang: "en"}, q.MessageID, right)
 	if c := h.srv.WaitCallAfter(t, "answerCallbackQuery", before); c.Get("text") != "Too late: time was up for this question." {
 		t.Errorf("a late press = %s", c)
 	}

@@ -66,7 +66,7 @@ func TestRestartMidBacklogLosesAndRepeatsNothing(t *testing.T) {
 	h.run()
 	h.settle(private(ada), ada)
 	for _, id := range lookups {
-		if n := h.answersPerEntry(ada.id)[id]; n != 1 {
+		if n := h.answersPerEntry(ada.ID)[id]; n != 1 {
 			t.Errorf("/lib %s answered %d times across the restart, want once", id, n)
 		}
 	}
@@ -104,7 +104,7 @@ func TestWebhookRedeliveryWhileAnotherReplicaHandles(t *testing.T) {
 	if got := post(); got != http.StatusServiceUnavailable {
 		t.Errorf("delivery while another replica handles it: status %d, want 503", got)
 	}
-	if n := h.answersPerEntry(ada.id)["polars"]; n != 0 {
+	if n := h.answersPerEntry(ada.ID)["polars"]; n != 0 {
 		t.Fatalf("the busy update was handled here too (%d replies)", n)
 	}
 	// The other replica finishes: it marks the update done.
@@ -117,7 +117,7 @@ func TestWebhookRedeliveryWhileAnotherReplicaHandles(t *testing.T) {
 	if got := post(); got != http.StatusOK {
 		t.Fatalf("a repeated delivery: status %d, want 200", got)
 	}
-	if n := h.answersPerEntry(ada.id)["polars"]; n != 1 {
+	if n := h.answersPerEntry(ada.ID)["polars"]; n != 1 {
 		t.Errorf("polars answered %d times, want once", n)
 	}
 }

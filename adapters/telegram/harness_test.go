@@ -13,7 +13,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-	"unicode/utf16"
 
 	"github.com/pybrarian/pybrarian/adapters/telegram"
 	"github.com/pybrarian/pybrarian/adapters/telegram/telegramtest"
@@ -188,74 +187,28 @@ func (h *harness) shutdown() {
 }
 
 // Users and chats of the scripted conversations.
-type user struct {
-	id    int64
-	first string
-	lang  string
-}
-
-var (
-	ada = user{1001, "Ada", "en"}
-	li  = user{1002, "Li", "zh-hans"}
-	bob = user{1003, "Bob", "en-GB"}
+type (
+	user = telegramtest.User
+	chat = telegramtest.Chat
 )
 
-type chat struct {
-	id  int64
-	typ string
-}
+var (
+	ada = user{ID: 1001, FirstName: "Ada", Lang: "en"}
+	li  = user{ID: 1002, FirstName: "Li", Lang: "zh-hans"}
+	bob = user{ID: 1003, FirstName: "Bob", Lang: "en-GB"}
+)
 
-func private(u user) chat { return chat{u.id, "private"} }
+func private(u user) chat { return telegramtest.Private(u) }
 
-var group = chat{-1001234567, "supergroup"}
-
-func (u user) json() map[string]any {
-	return map[string]any{"id": u.id, "is_bot": false, "first_name": u.first, "language_code": u.lang}
-}
-
-func (c chat) json() map[string]any {
-	m := map[string]any{"id": c.id, "type": c.typ}
-	if c.typ != "private" {
-		m["title"] = "Python learners"
-	}
-	return m
-}
-
-var msgIDs atomic.Int64
-
-var mention = regexp.MustCompile(`@\w+`)
-
-// entities lists what Telegram would mark in text: a bot_command at the start, @mentions.
-// Offsets and lengths count UTF-16 units, as Telegram's do.
-func entities(text string) []map[string]any {
-	u16 := func(s string) int { return len(utf16.Encode([]rune(s))) }
-	var out []map[string]any
-	if strings.HasPrefix(text, "/") {
-		word, _, _ := strings.Cut(text, " ")
-		out = append(out, map[string]any{"type": "bot_command", "offset": 0, "length": u16(word)})
-		return out
-	}
-	for _, m := range mention.FindAllStringIndex(text, -1) {
-		out = append(out, map[string]any{"type": "mention", "offset": u16(text[:m[0]]), "length": u16(text[m[0]:m[1]])})
-	}
-	return out
-}
+var group = chat{ID: -1001234567, Type: "supergroup"}
 
 func message(c chat, from user, text string) map[string]any {
-	m := map[string]any{
-		"message_id": int(msgIDs.Add(1)), "date": 1, "chat": c.json(), "from": from.json(), "text": text,
-	}
-	if e := entities(text); len(e) > 0 {
-		m["entities"] = e
-	}
-	return m
+	return telegramtest.Message(c, from, text)
 }
 
 // send scripts a text message and returns the message object.
 func (h *harness) send(c chat, from user, text string) map[string]any {
-	m := message(c, from, text)
-	h.srv.PushUpdate(map[string]any{"message": m})
-	return m
+	return h.srv.PushMessage(c, from, text)
 }
 
 var queryIDs atomic.Int64
@@ -264,9 +217,9 @@ var queryIDs atomic.Int64
 func (h *harness) press(c chat, from user, msgID int, data string) {
 	h.srv.PushUpdate(map[string]any{"callback_query": map[string]any{
 		"id":   fmt.Sprintf("cq-%d", queryIDs.Add(1)),
-		"from": from.json(),
+		"from": from,
 		"message": map[string]any{
-			"message_id": msgID, "date": 1, "chat": c.json(), "from": telegramtest.Bot, "text": "…",
+			"message_id": msgID, "date": 1, "chat": c.JSON(), "from": telegramtest.Bot, "text": "…",
 		},
 		"chat_instance": "42",
 		"data":          data,
@@ -282,7 +235,7 @@ func (h *harness) settle(c chat, from user) int {
 	h.send(c, from, "/help")
 	for {
 		call := h.srv.WaitCallAfter(h.t, "sendMessage", before)
-		if text := call.Get("text"); call.Get("chat_id") == fmt.Sprint(c.id) && strings.Contains(text, "Pybrarian") && strings.Contains(text, "/find") {
+		if text := call.Get("text"); call.Get("chat_id") == fmt.Sprint(c.ID) && strings.Contains(text, "Pybrarian") && strings.Contains(text, "/find") {
 			return call.Seq
 		}
 		before = call.Seq

@@ -17,7 +17,7 @@ import (
 func TestPostAndEdit(t *testing.T) {
 	h := newHarness(t)
 	ctx := context.Background()
-	to := bot.Destination{Platform: telegram.Platform, ChatID: fmt.Sprint(group.id), Chat: bot.Group}
+	to := bot.Destination{Platform: telegram.Platform, ChatID: fmt.Sprint(group.ID), Chat: bot.Group}
 	q := bot.Reply{Text: bot.Text("Which is a web framework?"), Choices: []bot.Choice{{Label: "Flask", Data: "c:AAAAAA.0.0"}, {Label: "NumPy", Data: "c:AAAAAA.0.1"}}}
 	ref, err := h.a.Post(ctx, to, q)
 	if err != nil {

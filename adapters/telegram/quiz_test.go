@@ -202,7 +202,7 @@ func TestQuizPollMode(t *testing.T) {
 		t.Errorf("explanation = %q, want 1-200 plain characters", e)
 	}
 	// The vote arrives without a chat; the stored poll says where and what it means.
-	h.srv.PushUpdate(map[string]any{"poll_answer": map[string]any{"poll_id": p.PollID, "user": ada.json(), "option_ids": []int{correct}}})
+	h.srv.PushUpdate(map[string]any{"poll_answer": map[string]any{"poll_id": p.PollID, "user": ada, "option_ids": []int{correct}}})
 	fb := h.srv.WaitCallAfter(t, "sendMessage", p.Seq)
 	if !strings.Contains(visible(fb.Get("text")), "Right!") {
 		t.Errorf("feedback on the right option:\n%s", visible(fb.Get("text")))
@@ -226,7 +226,7 @@ func TestQuizPollMode(t *testing.T) {
 
 	// Someone else's vote on a forwarded copy is not Ada's answer.
 	before := h.srv.LastSeq()
-	h.srv.PushUpdate(map[string]any{"poll_answer": map[string]any{"poll_id": next.PollID, "user": bob.json(), "option_ids": []int{0}}})
+	h.srv.PushUpdate(map[string]any{"poll_answer": map[string]any{"poll_id": next.PollID, "user": bob, "option_ids": []int{0}}})
 	end := h.settle(private(ada), ada)
 	if sent := h.sentBetween(before, end); len(sent) != 0 {
 		t.Errorf("another user's vote caused %v", sent)
@@ -235,10 +235,10 @@ func TestQuizPollMode(t *testing.T) {
 	// Groups keep buttons whatever is asked.
 	h.send(group, bob, "/quizmode@pybrarian_bot poll")
 	g := h.srv.WaitCallAfter(t, "sendMessage", end)
-	if !strings.Contains(g.Get("text"), "buttons") || g.Get("chat_id") != fmt.Sprint(group.id) {
+	if !strings.Contains(g.Get("text"), "buttons") || g.Get("chat_id") != fmt.Sprint(group.ID) {
 		t.Errorf("/quizmode poll in a group answered %s", g)
 	}
-	if got := h.setting(fmt.Sprintf("telegram:%d", group.id), "quizmode"); got != "" {
+	if got := h.setting(fmt.Sprintf("telegram:%d", group.ID), "quizmode"); got != "" {
 		t.Errorf("group quizmode stored as %q", got)
 	}
 	h.send(group, bob, "/quiz@pybrarian_bot frameworks")

@@ -54,7 +54,8 @@ func TestWebhook(t *testing.T) {
 		return resp.StatusCode
 	}
 	update := func(text string) []byte {
-		b, err := json.Marshal(map[string]any{"update_id": int(msgIDs.Add(1)) + 500, "message": message(private(ada), ada, text)})
+		m := message(private(ada), ada, text)
+		b, err := json.Marshal(map[string]any{"update_id": m["message_id"].(int) + 500, "message": m})
 		if err != nil {
 			t.Fatal(err)
 		}

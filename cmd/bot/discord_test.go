@@ -35,12 +35,7 @@ func TestDiscordThroughMain(t *testing.T) {
 	if r := inv.Await(t); len(r.Embeds) != 1 || r.Embeds[0].Title != "pandas" {
 		t.Errorf("/lib pandas on Discord = %+v, want the pandas embed", r)
 	}
-	tg.PushUpdate(map[string]any{"message": map[string]any{
-		"message_id": 1, "date": 1, "text": "/lib flask",
-		"chat":     map[string]any{"id": 42, "type": "private"},
-		"from":     map[string]any{"id": 42, "first_name": "Ada", "language_code": "en"},
-		"entities": []map[string]any{{"type": "bot_command", "offset": 0, "length": 4}},
-	}})
+	tg.PushMessage(telegramtest.Private(tgAda), tgAda, "/lib flask")
 	if call := tg.WaitCall(t, "sendMessage", 1); !strings.Contains(call.Get("text"), "<b>Flask</b>") {
 		t.Errorf("Telegram sendMessage = %v", call)
 	}

@@ -4,6 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/pybrarian/pybrarian/adapters/telegram/telegramtest"
 )
 
 func mustWrite(t *testing.T, path, body string) {
@@ -26,3 +28,6 @@ func withEnv(env map[string]string, key, value string) map[string]string {
 	}
 	return out
 }
+
+// tgAda is the Telegram user the program's tests write as, in her private chat.
+var tgAda = telegramtest.User{ID: 42, FirstName: "Ada", Lang: "en"}

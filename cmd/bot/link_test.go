@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 
 	"github.com/pybrarian/pybrarian/adapters/telegram/telegramtest"
@@ -16,7 +15,6 @@ type tgChat struct {
 	t   *testing.T
 	srv *telegramtest.Server
 	id  int64
-	msg atomic.Int64
 }
 
 var htmlTag = regexp.MustCompile(`<[^>]+>`)
@@ -26,16 +24,9 @@ var htmlTag = regexp.MustCompile(`<[^>]+>`)
 func (c *tgChat) say(text string) string {
 	c.t.Helper()
 	seq := c.srv.LastSeq()
+	ada := telegramtest.User{ID: c.id, FirstName: "Ada", Lang: "en"}
 	for _, line := range []string{text, "/find " + marker} {
-		m := map[string]any{
-			"message_id": c.msg.Add(1), "date": 1, "text": line,
-			"chat": map[string]any{"id": c.id, "type": "private"},
-			"from": map[string]any{"id": c.id, "first_name": "Ada", "language_code": "en"},
-		}
-		if cmd, _, _ := strings.Cut(line, " "); strings.HasPrefix(cmd, "/") {
-			m["entities"] = []map[string]any{{"type": "bot_command", "offset": 0, "length": len(cmd)}}
-		}
-		c.srv.PushUpdate(map[string]any{"message": m})
+		c.srv.PushMessage(telegramtest.Private(ada), ada, line)
 	}
 	var parts []string
 	for {

@@ -54,20 +54,13 @@ func TestOpsServerThroughMain(t *testing.T) {
 	if code, body := get(t, base+"/healthz"); code != 200 || !strings.Contains(body, "ok") {
 		t.Errorf("/healthz = %d %q", code, body)
 	}
-	msg := func(id int, text string) {
-		srv.PushUpdate(map[string]any{"message": map[string]any{
-			"message_id": id, "date": 1, "text": text,
-			"chat":     map[string]any{"id": 42, "type": "private"},
-			"from":     map[string]any{"id": 42, "first_name": "Ada", "language_code": "en"},
-			"entities": []map[string]any{{"type": "bot_command", "offset": 0, "length": strings.IndexByte(text+" ", ' ')}},
-		}})
-	}
-	msg(1, "/lib pandas")
+	msg := func(text string) { srv.PushMessage(telegramtest.Private(tgAda), tgAda, text) }
+	msg("/lib pandas")
 	srv.WaitCall(t, "sendMessage", 1)
-	msg(2, "/lib pnadas")
+	msg("/lib pnadas")
 	// One chat's updates are handled in order: once the third is answered, everything the first
 	// two did, metrics included, is recorded.
-	msg(3, "/help")
+	msg("/help")
 	srv.WaitCall(t, "sendMessage", 3)
 
 	code, body := get(t, base+"/readyz")
@@ -98,7 +91,7 @@ func TestOpsServerThroughMain(t *testing.T) {
 	for range 3 {
 		srv.Fail("getUpdates", telegramtest.Fault{Code: 502, Description: "Bad Gateway"})
 	}
-	msg(4, "/help") // ends the parked poll; the next ones fail
+	msg("/help") // ends the parked poll; the next ones fail
 	deadline := time.Now().Add(telegramtest.WaitTimeout)
 	for {
 		if code, body = get(t, base+"/readyz"); code == 503 {

@@ -123,13 +123,8 @@ func TestTelegramOnRedisSharesFloodLimits(t *testing.T) {
 	}()
 	<-m.Listening()
 	srv.WaitLongPolling(t)
-	for id, text := range []string{"/lib pandas", "/help"} {
-		srv.PushUpdate(map[string]any{"message": map[string]any{
-			"message_id": id + 1, "date": 1, "text": text,
-			"chat":     map[string]any{"id": 42, "type": "private"},
-			"from":     map[string]any{"id": 42, "first_name": "Ada", "language_code": "en"},
-			"entities": []map[string]any{{"type": "bot_command", "offset": 0, "length": strings.IndexByte(text+" ", ' ')}},
-		}})
+	for _, text := range []string{"/lib pandas", "/help"} {
+		srv.PushMessage(telegramtest.Private(tgAda), tgAda, text)
 	}
 	srv.WaitCall(t, "sendMessage", 2)
 	_, metrics := get(t, "http://"+m.HTTPAddrs()["127.0.0.1:0"]+"/metrics")

@@ -25,12 +25,7 @@ func TestTelegramThroughMain(t *testing.T) {
 	go func() {
 		done <- runAt(ctx, nil, strings.NewReader("/lib flask\n"), &out, io.Discard, func(k string) string { return env[k] }, time.Now)
 	}()
-	srv.PushUpdate(map[string]any{"message": map[string]any{
-		"message_id": 1, "date": 1, "text": "/lib pandas",
-		"chat":     map[string]any{"id": 42, "type": "private"},
-		"from":     map[string]any{"id": 42, "first_name": "Ada", "language_code": "en"},
-		"entities": []map[string]any{{"type": "bot_command", "offset": 0, "length": 4}},
-	}})
+	srv.PushMessage(telegramtest.Private(tgAda), tgAda, "/lib pandas")
 	call := srv.WaitCall(t, "sendMessage", 1)
 	if got := call.Get("text"); !strings.Contains(got, "<b>pandas</b>") || call.Get("chat_id") != "42" {
 		t.Errorf("sendMessage = %v", call)

@@ -119,13 +119,7 @@ func TestTipThroughTelegram(t *testing.T) {
 	send := func(chat int64, kind string, user int64, text string) *telegramtest.Call {
 		t.Helper()
 		seq := srv.LastSeq()
-		cmd, _, _ := strings.Cut(text, " ")
-		srv.PushUpdate(map[string]any{"message": map[string]any{
-			"message_id": srv.NextUpdateID(), "date": 1, "text": text,
-			"chat":     map[string]any{"id": chat, "type": kind, "title": "py"},
-			"from":     map[string]any{"id": user, "first_name": "U", "language_code": "en"},
-			"entities": []map[string]any{{"type": "bot_command", "offset": 0, "length": len(cmd)}},
-		}})
+		srv.PushMessage(telegramtest.Chat{ID: chat, Type: kind}, telegramtest.User{ID: user, FirstName: "U", Lang: "en"}, text)
 		return srv.WaitCallAfter(t, "sendMessage", seq)
 	}
 	const group, ada, bob = -100, 42, 43

@@ -31,12 +31,13 @@ const Token = "123456:TEST-token_for-the-fake"
 // Bot is the account getMe describes.
 var Bot = User{ID: 123456, IsBot: true, FirstName: "Pybrarian", UserName: "pybrarian_bot"}
 
-// User is the subset of Telegram's User object the fake reports.
+// User is the subset of Telegram's User object the fake reports, and scripted messages carry.
 type User struct {
 	ID        int64  `json:"id"`
 	IsBot     bool   `json:"is_bot"`
 	FirstName string `json:"first_name"`
 	UserName  string `json:"username,omitempty"`
+	Lang      string `json:"language_code,omitempty"`
 }
 
 // WaitTimeout bounds every Wait helper, so a missing call fails the test instead of hanging it.
