@@ -112,7 +112,6 @@ func TestRemindMergedIntoTip(t *testing.T) {
 // TestRemindDST: reminders keep their local time across New York's switches, a skipped time
 // comes when the clocks jump, and a repeated one once.
 func TestRemindDST(t *testing.T) {
-	ny, _ := tip.LoadZone("America/New_York")
 	for _, tt := range []struct {
 		name, at string
 		from     time.Time
@@ -133,14 +132,7 @@ func TestRemindDST(t *testing.T) {
 			b, sink, s := newTipBot(t, st, nil, c)
 			missCard(t, b, "ada") // never reviewed: due every day after
 			say(b, event("ada", "ada", Private, "/remind "+tt.at+" America/New_York"))
-			for c.t.Before(tt.from.Add(time.Duration(tt.days) * 24 * time.Hour)) {
-				c.t = c.t.Add(15 * time.Minute)
-				tick(t, s, c.t)
-			}
-			var got []string
-			for _, x := range sink.take() {
-				got = append(got, x.at.In(ny).Format("2006-01-02 15:04 MST"))
-			}
+			got := deliveriesOver(t, s, sink, c, tt.days)
 			if strings.Join(got, ", ") != strings.Join(tt.want, ", ") {
 				t.Errorf("reminded at\n%v\nwant\n%v", got, tt.want)
 			}

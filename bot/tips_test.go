@@ -318,7 +318,6 @@ func TestTipTodayCommand(t *testing.T) {
 // stays 09:00 local, 02:30 on the spring-forward day comes at 03:00, once, and 01:30 on the
 // fall-back day comes once.
 func TestTipDST(t *testing.T) {
-	ny, _ := tip.LoadZone("America/New_York")
 	for _, tt := range []struct {
 		name, at string
 		from     time.Time
@@ -340,19 +339,28 @@ func TestTipDST(t *testing.T) {
 			st.Now = c.now
 			b, sink, s := newTipBot(t, st, nil, c)
 			say(b, event("ada", "ada", Private, "/subscribe "+tt.at+" America/New_York"))
-			for c.t.Before(tt.from.Add(time.Duration(tt.days) * 24 * time.Hour)) {
-				c.t = c.t.Add(15 * time.Minute)
-				tick(t, s, c.t)
-			}
-			var got []string
-			for _, x := range sink.take() {
-				got = append(got, x.at.In(ny).Format("2006-01-02 15:04 MST"))
-			}
+			got := deliveriesOver(t, s, sink, c, tt.days)
 			if strings.Join(got, ", ") != strings.Join(tt.want, ", ") {
 				t.Errorf("delivered at\n%v\nwant\n%v", got, tt.want)
 			}
 		})
 	}
+}
+
+// deliveriesOver ticks the scheduler every 15 minutes for days and returns when the sink received
+// each message, in New York time.
+func deliveriesOver(t *testing.T, s *TipScheduler, sink *tipSink, c *clock, days int) []string {
+	t.Helper()
+	ny, _ := tip.LoadZone("America/New_York")
+	for end := c.t.Add(time.Duration(days) * 24 * time.Hour); c.t.Before(end); {
+		c.t = c.t.Add(15 * time.Minute)
+		tick(t, s, c.t)
+	}
+	var got []string
+	for _, x := range sink.take() {
+		got = append(got, x.at.In(ny).Format("2006-01-02 15:04 MST"))
+	}
+	return got
 }
 
 func TestTipAfterDowntime(t *testing.T) {
